@@ -1,0 +1,92 @@
+"""The neutral document every reader produces and every extractor consumes.
+
+A ``Document`` is an ordered list of blocks: ``Paragraph`` and ``Table``.
+A table is a set of ``Cell`` objects placed on a grid: each cell knows its
+top-left ``row``/``col`` and its ``rowspan``/``colspan``, so a merged cell is
+one object, not several copies. PDF readers also fill ``page`` (1-based) and
+``bbox`` (x0, top, x1, bottom in PDF points, origin top-left).
+
+Readers know formats, not reports; nothing here knows what a report is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterator, Union
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(slots=True)
+class Paragraph:
+    text: str
+    style: str | None = None  # the style name, e.g. "Heading 1"
+    outline_level: int | None = None  # 1-based heading level from the style, if any
+    numbered: bool = False  # the number in ``text`` came from Word auto-numbering
+    page: int | None = None
+    bbox: BBox | None = None
+    kind = "paragraph"
+
+
+@dataclass(slots=True)
+class Cell:
+    row: int
+    col: int
+    text: str
+    rowspan: int = 1
+    colspan: int = 1
+    page: int | None = None
+    bbox: BBox | None = None
+
+
+@dataclass(slots=True)
+class Table:
+    cells: list[Cell]
+    n_rows: int
+    n_cols: int
+    page: int | None = None
+    bbox: BBox | None = None
+    kind = "table"
+    _grid: list[list[Cell | None]] | None = field(default=None, repr=False, compare=False)
+
+    def grid(self) -> list[list[Cell | None]]:
+        """Row-major grid; a merged cell appears in every slot it covers."""
+        if self._grid is None:
+            g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+            for c in self.cells:
+                for r in range(c.row, min(c.row + c.rowspan, self.n_rows)):
+                    for k in range(c.col, min(c.col + c.colspan, self.n_cols)):
+                        g[r][k] = c
+            self._grid = g
+        return self._grid
+
+    def rows(self) -> list[list[Cell]]:
+        """Each grid row as its distinct cells, left to right.
+
+        A vertically merged cell is listed in every row it spans, so callers
+        can see that a row's first column belongs to a larger label.
+        """
+        out = []
+        for line in self.grid():
+            seen: list[Cell] = []
+            for c in line:
+                if c is not None and (not seen or seen[-1] is not c):
+                    seen.append(c)
+            out.append(seen)
+        return out
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass(slots=True)
+class Document:
+    blocks: list[Block]
+    format: str  # "docx", "pdf", "doc", "html"
+    pages: int | None = None
+    warnings: list[str] = field(default_factory=list)  # reader-level notes
+
+    def tables(self) -> Iterator[tuple[int, Table]]:
+        for i, b in enumerate(self.blocks):
+            if isinstance(b, Table):
+                yield i, b

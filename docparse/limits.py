@@ -1,0 +1,51 @@
+"""Safety limits for untrusted input.
+
+Every reader checks these while it reads (not only up front: zip headers
+lie), and exceeding one raises ``LimitExceeded`` naming the limit. The
+defaults are generous for real reports (a large one is 2 MB, 40 pages) and
+small enough that a hostile file cannot take the machine down.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, fields, replace
+
+from .errors import LimitExceeded
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_file_bytes: int = 200 * MB  # the input file itself
+    max_zip_entries: int = 5000  # members of a .docx/.xlsx container
+    max_unzipped_bytes: int = 500 * MB  # all members read, decompressed
+    max_xml_bytes: int = 200 * MB  # one XML part, decompressed
+    max_pages: int = 2000  # PDF pages
+    max_chars_per_page: int = 200_000  # PDF characters on one page
+    max_seconds: float = 120.0  # wall time for one document
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+    def with_overrides(self, **kw) -> "Limits":
+        return replace(self, **{k: v for k, v in kw.items() if v is not None})
+
+
+DEFAULT = Limits()
+
+
+class Deadline:
+    """Cooperative time limit: readers call ``check()`` inside their loops."""
+
+    __slots__ = ("_end", "_seconds")
+
+    def __init__(self, seconds: float):
+        self._seconds = seconds
+        self._end = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self._end:
+            raise LimitExceeded("max_seconds", f"document took longer than {self._seconds:g} s")

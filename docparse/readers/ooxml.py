@@ -1,0 +1,92 @@
+"""Safe access to Office Open XML containers (zip + XML parts).
+
+Zip bombs: the entry count and the declared sizes are checked first, and the
+decompressed bytes are counted while reading, since headers can lie. XML is
+parsed with entity resolution, DTD loading and network access off (billion
+laughs, XXE), and libxml2's default depth limit kept.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from lxml import etree
+
+from ..errors import CorruptFile, EncryptedFile, LimitExceeded
+from ..limits import Limits
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=True
+)
+_CHUNK = 1 << 16
+
+
+class Package:
+    """A zip container whose members are read under the limits."""
+
+    def __init__(self, data: bytes, limits: Limits):
+        self.limits = limits
+        self._read_total = 0
+        if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+            # Office wraps password-protected .docx in an OLE2 file.
+            if b"E\x00n\x00c\x00r\x00y\x00p\x00t\x00e\x00d\x00P\x00a\x00c\x00k\x00a\x00g\x00e" in data:
+                raise EncryptedFile("the document is password-protected (encrypted Office file)")
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+            infos = self._zip.infolist()
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+            raise CorruptFile(f"not a readable zip container ({e})") from None
+        if len(infos) > limits.max_zip_entries:
+            raise LimitExceeded("max_zip_entries", f"{len(infos)} entries > {limits.max_zip_entries}")
+        self._infos = {i.filename: i for i in infos}
+        declared = sum(i.file_size for i in infos)
+        if declared > limits.max_unzipped_bytes:
+            raise LimitExceeded("max_unzipped_bytes", f"declared {declared} bytes > {limits.max_unzipped_bytes}")
+
+    def has(self, name: str) -> bool:
+        return name in self._infos
+
+    def names(self) -> list[str]:
+        return list(self._infos)
+
+    def read(self, name: str) -> bytes:
+        info = self._infos.get(name)
+        if info is None:
+            raise CorruptFile(f"the container has no {name}")
+        if info.flag_bits & 0x1:
+            raise EncryptedFile(f"{name} is encrypted")
+        cap = self.limits.max_xml_bytes
+        if info.file_size > cap:
+            raise LimitExceeded("max_xml_bytes", f"{name} declares {info.file_size} bytes > {cap}")
+        buf = bytearray()
+        try:
+            with self._zip.open(info) as f:
+                while chunk := f.read(_CHUNK):
+                    buf += chunk
+                    if len(buf) > cap:
+                        raise LimitExceeded("max_xml_bytes", f"{name} inflates past {cap} bytes")
+        except LimitExceeded:
+            raise
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+            raise CorruptFile(f"{name} is damaged ({e})") from None
+        self._read_total += len(buf)
+        if self._read_total > self.limits.max_unzipped_bytes:
+            raise LimitExceeded("max_unzipped_bytes", f"more than {self.limits.max_unzipped_bytes} bytes inflated")
+        return bytes(buf)
+
+    def xml(self, name: str) -> etree._Element:
+        return parse_xml(self.read(name), name)
+
+
+def parse_xml(data: bytes, name: str) -> etree._Element:
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as e:
+        msg = str(e)
+        if "depth" in msg.lower() or "nested" in msg.lower():
+            raise LimitExceeded("xml_depth", f"{name} is nested too deeply") from None
+        raise CorruptFile(f"{name} is not well-formed XML ({msg})") from None
+    if root is None:
+        raise CorruptFile(f"{name} is empty")
+    return root

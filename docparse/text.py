@@ -1,0 +1,99 @@
+"""Text normalisation and exact number parsing, shared by readers and extractors.
+
+Two kinds of text leave here:
+- ``fold(s)``: a matching key — NFKC (full-width → half-width), no white space
+  at all, unified quotes and dashes. Labels are compared by their keys, so
+  ``公共财\\n\\n政拨款`` and ``公共财政拨款`` are the same label.
+- ``clean(s)``: text for output — as printed, lines stripped, blank lines
+  dropped.
+
+Amounts never touch ``float``: ``parse_amount`` goes from the cell text to a
+``Decimal`` that keeps the printed digits (``"9584.256820"`` stays so).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+import regex
+
+_WS = regex.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "−": "-", "﹣": "-"})
+
+
+def fold(s: str | None) -> str:
+    """Matching key: NFKC, no white space, plain quotes and dashes."""
+    if not s:
+        return ""
+    return _WS.sub("", unicodedata.normalize("NFKC", s)).translate(_QUOTES)
+
+
+def clean(s: str | None) -> str | None:
+    """Output text: lines stripped, blank lines dropped; None when empty."""
+    if s is None:
+        return None
+    lines = [ln.strip(" \t\u3000\u00a0\r") for ln in s.replace("\r\n", "\n").split("\n")]
+    out = "\n".join(ln for ln in lines if ln)
+    return out or None
+
+
+def squash(s: str | None) -> str | None:
+    """Text with all inner white space removed (person names: ``邹  文`` → ``邹文``)."""
+    if s is None:
+        return None
+    return _WS.sub("", s) or None
+
+
+# Placeholders printed in empty amount cells; they mean "nothing", not zero.
+_EMPTY_MARKS = {"", "-", "--", "/", "无", "——", "—", "…", "...", "……"}
+_NUMBER = regex.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+
+
+class NotANumber(ValueError):
+    """The cell has text but it is not an amount."""
+
+
+def parse_amount(text: str | None) -> Decimal | None:
+    """The exact Decimal printed in a cell, None for an empty cell.
+
+    Full-width digits and separators are normalised, thousands separators
+    dropped, a trailing unit (元/万元) ignored, accounting parentheses read as a
+    minus sign. Raises NotANumber for text that is not an amount.
+    """
+    if text is None:
+        return None
+    s = _WS.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+    if s in _EMPTY_MARKS:
+        return None
+    for unit in ("万元", "元"):
+        if s.endswith(unit):
+            s = s[: -len(unit)]
+            break
+    neg = False
+    if s.startswith("(") and s.endswith(")"):
+        neg, s = True, s[1:-1]
+    s = s.replace(",", "").replace("，", "").replace("'", "")
+    if not _NUMBER.match(s):
+        raise NotANumber(text)
+    if neg:
+        s = "-" + s.lstrip("+")
+    try:
+        return Decimal(s)
+    except InvalidOperation:  # pragma: no cover - the regex already vetted it
+        raise NotANumber(text) from None
+
+
+def parse_int(text: str | None) -> int | None:
+    """A whole count such as 人员编制 (``38``, ``38人``); None when empty."""
+    if text is None:
+        return None
+    s = fold(text)
+    for unit in ("人", "名", "个"):
+        if s.endswith(unit):
+            s = s[: -len(unit)]
+    if s in _EMPTY_MARKS:
+        return None
+    if not s.isdigit():
+        raise NotANumber(text)
+    return int(s)
