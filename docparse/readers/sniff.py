@@ -18,7 +18,6 @@ _MAGIC = [
     (b"GIF8", "a GIF image"),
     (b"II*\x00", "a TIFF image"),
     (b"MM\x00*", "a TIFF image"),
-    (b"{\\rtf", "an RTF document (save it as .docx)"),
     (b"\x1f\x8b", "a gzip archive"),
     (b"Rar!", "a RAR archive"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
@@ -59,6 +58,8 @@ def sniff(data: bytes) -> str:
         return "docx"  # let the docx reader say what is missing
     if data[:8] == _OLE2:
         return _ole2_kind(data)
+    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
+        return "doc"  # RTF: LibreOffice converts it like a .doc
     for magic, what in _MAGIC:
         if what and data.startswith(magic):
             raise UnsupportedFormat(f"this is {what}, not a report document")
