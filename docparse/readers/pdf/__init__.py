@@ -1,0 +1,202 @@
+"""The PDF reader: a PDF exported from Word/WPS → the neutral ``Document``.
+
+It rebuilds what the Word file held: ruled tables as grids with spans (joined
+across page breaks) and the narrative as paragraphs, with page numbers and
+running headers/footers dropped. Raw chars and ruling lines come from a
+``source`` (pypdfium2 by default: speed is the design constraint, see
+issue 3); the layout logic lives in ``tables`` and ``text``.
+"""
+
+from __future__ import annotations
+
+from ...document import Cell, Document, Paragraph, Table
+from ...errors import CorruptFile, DocparseError, ScannedPDF
+from ...limits import Deadline, Limits
+from .source import PageData, PdfiumSource
+from .tables import TOL, PageTable, TableBuild, cluster, fill_text, find_tables
+from .text import Line, bbox_of, build_lines, is_page_number, paragraph_text, paragraphs
+
+_MARGIN = 0.1  # top/bottom share of the page where headers/footers live
+
+
+def read_pdf(data: bytes, limits: Limits, source_cls=PdfiumSource) -> Document:
+    deadline = Deadline(limits.max_seconds)
+    try:
+        src = source_cls(data, limits)
+    except DocparseError:
+        raise
+    except Exception as e:  # never let a library error escape
+        raise CorruptFile(f"the PDF cannot be read: {_one_line(e)}") from None
+    try:
+        pages = []
+        for i in range(src.page_count):
+            deadline.check()
+            try:
+                pages.append(src.page(i))
+            except DocparseError:
+                raise
+            except Exception as e:
+                raise CorruptFile(f"page {i + 1} of the PDF cannot be read: {_one_line(e)}") from None
+    finally:
+        src.close()
+    if pages and not any(p.chars for p in pages) and any(p.images for p in pages):
+        raise ScannedPDF("the PDF has no text layer (scanned pages); OCR it first")
+    return build_document(pages, deadline)
+
+
+def _one_line(e: Exception) -> str:
+    return " ".join(str(e).split())[:200] or type(e).__name__
+
+
+def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
+    """One page → its table pieces (with cell text) and its body lines."""
+    tables = find_tables(page.hsegs, page.vsegs, page.number)
+    if tables:
+        body = []
+        for ch in page.chars:
+            x, y = (ch[1] + ch[3]) / 2, (ch[2] + ch[4]) / 2
+            for t in tables:
+                cell = t.cell_at(x, y)
+                if cell is not None:
+                    cell.chars.append(ch)
+                    break
+            else:
+                body.append(ch)
+        for t in tables:
+            fill_text(t)
+    else:
+        body = page.chars
+    return tables, build_lines(body, page.number)
+
+
+def drop_furniture(pages: list[PageData], lines_by_page: list[list[Line]]) -> None:
+    """Remove page numbers and running headers/footers from the body lines."""
+    from ...text import fold
+
+    def in_margin(ln: Line, page: PageData) -> bool:
+        return ln.bottom < page.height * _MARGIN or ln.top > page.height * (1 - _MARGIN)
+
+    # Running header/footer: the same margin text (digits aside) on several pages.
+    seen: dict[str, int] = {}
+    for page, lines in zip(pages, lines_by_page):
+        keys = {_furniture_key(ln.text) for ln in lines if in_margin(ln, page)}
+        for k in keys:
+            seen[k] = seen.get(k, 0) + 1
+    repeated = {k for k, n in seen.items() if n >= 2 and n >= len(pages) / 2 and k}
+    for page, lines in zip(pages, lines_by_page):
+        lines[:] = [
+            ln
+            for ln in lines
+            if not (in_margin(ln, page) and (is_page_number(ln.text) or _furniture_key(ln.text) in repeated))
+        ]
+    del fold
+
+
+def _furniture_key(text: str) -> str:
+    from ...text import fold
+
+    return "".join("#" if ch.isdigit() else ch for ch in fold(text))
+
+
+def build_document(pages: list[PageData], deadline: Deadline | None = None) -> Document:
+    laid = []
+    for page in pages:
+        if deadline is not None:
+            deadline.check()
+        laid.append(layout_page(page))
+    lines_by_page = [lines for _, lines in laid]
+    drop_furniture(pages, lines_by_page)
+    body_all = [ln for lines in lines_by_page for ln in lines]
+    left, right = _margins(body_all)
+
+    blocks: list = []
+    pending: list[Line] = []  # body lines not yet made into paragraphs
+    build: TableBuild | None = None  # the table that may go on next page
+    build_idx = -1
+
+    def flush():
+        for para in paragraphs(pending, left, right):
+            text = paragraph_text(para)
+            if text.strip():
+                blocks.append(Paragraph(text=text, page=para[0].page, bbox=_round(bbox_of(para))))
+        pending.clear()
+
+    for (tables, lines), page in zip(laid, pages):
+        items = [(ln.top, 0, ln) for ln in lines] + [(t.ys[0], 1, t) for t in tables]
+        items.sort(key=lambda it: (it[0], it[1]))
+        for n, (_, kind, obj) in enumerate(items):
+            if kind == 0:
+                pending.append(obj)
+                continue
+            t: PageTable = obj
+            goes_on = (
+                build is not None
+                and n == 0
+                and not pending
+                and build.last_page == page.number - 1
+                and build.same_outline(t)
+                and build_idx == len(blocks) - 1
+            )
+            if goes_on:
+                build.add(t)
+                blocks[build_idx] = build
+            else:
+                flush()
+                build = TableBuild(t)
+                blocks.append(build)
+                build_idx = len(blocks) - 1
+        # A table that does not end its page cannot go on to the next.
+        if build is not None and (not items or items[-1][2] is not _last_piece(build, tables)):
+            build = None if items and items[-1][1] == 0 else build
+    flush()
+    out = [_to_table(b) if isinstance(b, TableBuild) else b for b in blocks]
+    return Document(blocks=out, format="pdf", pages=len(pages))
+
+
+def _last_piece(build: TableBuild, tables: list[PageTable]):
+    return tables[-1] if tables else None
+
+
+def _margins(lines: list[Line]) -> tuple[float, float]:
+    """The body's left and right text edges: the most common line starts/ends."""
+    if not lines:
+        return 0.0, 0.0
+    left = _mode([round(ln.x0) for ln in lines]) or min(ln.x0 for ln in lines)
+    right = _mode([round(ln.x1) for ln in lines], min_count=3) or max(ln.x1 for ln in lines)
+    return float(left), float(right)
+
+
+def _mode(values: list[int], min_count: int = 2):
+    counts: dict[int, int] = {}
+    for v in values:
+        counts[v] = counts.get(v, 0) + 1
+    best = max(counts.items(), key=lambda kv: (kv[1], -kv[0]))
+    return best[0] if best[1] >= min_count else None
+
+
+def _round(b: tuple) -> tuple:
+    return tuple(round(v, 2) for v in b)
+
+
+def _to_table(build: TableBuild) -> Table:
+    xs = cluster([v for c in build.cells for v in (c.x0, c.x1)], TOL)
+
+    def col(x: float) -> int:
+        return min(range(len(xs)), key=lambda i: abs(xs[i] - x))
+
+    cells = []
+    for c in build.cells:
+        c0, c1 = col(c.x0), col(c.x1)
+        cells.append(
+            Cell(
+                row=c.r,
+                col=c0,
+                text=c.text,
+                rowspan=c.rs,
+                colspan=max(1, c1 - c0),
+                page=c.page,
+                bbox=_round((c.x0, c.top, c.x1, c.bottom)),
+            )
+        )
+    cells.sort(key=lambda c: (c.row, c.col))
+    return Table(cells=cells, n_rows=build.n_rows, n_cols=max(1, len(xs) - 1), page=build.first_page, bbox=_round(build.bbox))

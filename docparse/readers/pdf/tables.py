@@ -1,0 +1,305 @@
+"""Ruling lines → table grids with spans, and tables joined across pages.
+
+On one page: segments that touch form one table; their x and y positions,
+clustered, are the grid lines; a cell is the maximal rectangle of grid slots
+with no drawn segment between them, so a merged cell is one cell with a
+rowspan/colspan. Across pages: a table at the top of a page with the outline
+of the table that ended the page before continues it (see ``merge``).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from ...text import fold
+from .text import Line, build_lines, paragraph_text, paragraphs
+
+TOL = 2.0  # points: lines this close are the same grid line
+_PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
+
+
+class GCell:
+    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end")
+
+    def __init__(self, r, c, rs, cs, x0, top, x1, bottom, page=None):
+        self.r, self.c, self.rs, self.cs = r, c, rs, cs
+        self.x0, self.top, self.x1, self.bottom = x0, top, x1, bottom
+        self.chars: list = []
+        self.lines: list[Line] = []
+        self.text = ""
+        self.page = page
+        self.open_end = False  # the last line fills the cell: text may go on
+
+    def __repr__(self) -> str:
+        return f"GCell(r={self.r}, c={self.c}, rs={self.rs}, cs={self.cs}, {self.text[:20]!r})"
+
+
+class PageTable:
+    __slots__ = ("page", "xs", "ys", "cells", "slots")
+
+    def __init__(self, page, xs, ys, cells, slots):
+        self.page, self.xs, self.ys, self.cells, self.slots = page, xs, ys, cells, slots
+
+    @property
+    def bbox(self) -> tuple:
+        return (self.xs[0], self.ys[0], self.xs[-1], self.ys[-1])
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.ys) - 1
+
+    def cell_at(self, x: float, y: float) -> GCell | None:
+        xs, ys = self.xs, self.ys
+        if not (xs[0] <= x <= xs[-1] and ys[0] <= y <= ys[-1]):
+            return None
+        c = min(bisect_right(xs, x) - 1, len(xs) - 2)
+        r = min(bisect_right(ys, y) - 1, len(ys) - 2)
+        return self.slots[r][c]
+
+    def row_cells(self, r: int) -> list[GCell]:
+        out: list[GCell] = []
+        for cell in self.slots[r]:
+            if cell is not None and (not out or out[-1] is not cell):
+                out.append(cell)
+        return out
+
+
+def cluster(values: list[float], tol: float = TOL) -> list[float]:
+    """Sorted positions with near-equal ones merged (their mean)."""
+    out: list[float] = []
+    group: list[float] = []
+    for v in sorted(values):
+        if group and v - group[-1] > tol:
+            out.append(sum(group) / len(group))
+            group = []
+        group.append(v)
+    if group:
+        out.append(sum(group) / len(group))
+    return out
+
+
+def _components(hsegs: list, vsegs: list) -> list[tuple[list, list]]:
+    """Segments grouped by touching (union-find over h×v crossings)."""
+    nh = len(hsegs)
+    parent = list(range(nh + len(vsegs)))
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    vs = sorted(range(len(vsegs)), key=lambda j: vsegs[j][0])
+    vx = [vsegs[j][0] for j in vs]
+    for i, (y, x0, x1) in enumerate(hsegs):
+        lo = bisect_right(vx, x0 - TOL - 1e-9)
+        for k in range(lo, len(vs)):
+            j = vs[k]
+            x, top, bottom = vsegs[j]
+            if x > x1 + TOL:
+                break
+            if top - TOL <= y <= bottom + TOL:
+                a, b = find(i), find(nh + j)
+                if a != b:
+                    parent[a] = b
+    groups: dict[int, tuple[list, list]] = {}
+    for i, s in enumerate(hsegs):
+        groups.setdefault(find(i), ([], []))[0].append(s)
+    for j, s in enumerate(vsegs):
+        groups.setdefault(find(nh + j), ([], []))[1].append(s)
+    return list(groups.values())
+
+
+def _covers(intervals: list, v: float, half: float) -> bool:
+    """Does a segment pass the slot's middle ``v`` (slot half-width ``half``)?"""
+    tol = min(TOL, 0.4 * half)  # a narrow slot must not catch its neighbour's line
+    for a, b in intervals:
+        if a - tol <= v <= b + tol:
+            return True
+    return False
+
+
+def find_tables(hsegs: list, vsegs: list, page: int | None = None) -> list[PageTable]:
+    """Ruled tables on one page, top to bottom."""
+    tables = []
+    for hs, vs in _components(hsegs, vsegs):
+        if not hs or not vs:
+            continue
+        xs = cluster([s[0] for s in vs])
+        ys = cluster([s[0] for s in hs])
+        if len(xs) < 2 or len(ys) < 2:
+            continue
+        tables.append(build_grid(xs, ys, hs, vs, page))
+    tables.sort(key=lambda t: t.ys[0])
+    return tables
+
+
+def build_grid(xs: list, ys: list, hs: list, vs: list, page=None) -> PageTable:
+    """Grid lines + drawn segments → cells with spans."""
+    nr, nc = len(ys) - 1, len(xs) - 1
+    vcover: list[list] = [[] for _ in xs]
+    hcover: list[list] = [[] for _ in ys]
+    for x, top, bottom in vs:
+        vcover[_nearest(xs, x)].append((top, bottom))
+    for y, x0, x1 in hs:
+        hcover[_nearest(ys, y)].append((x0, x1))
+    ymid = [(ys[r] + ys[r + 1]) / 2 for r in range(nr)]
+    xmid = [(xs[c] + xs[c + 1]) / 2 for c in range(nc)]
+    # wall_v[r][c]: a line between slot (r, c-1) and (r, c); wall_h likewise.
+    yhalf = [(ys[r + 1] - ys[r]) / 2 for r in range(nr)]
+    xhalf = [(xs[c + 1] - xs[c]) / 2 for c in range(nc)]
+    wall_v = [[_covers(vcover[c], ymid[r], yhalf[r]) for c in range(nc + 1)] for r in range(nr)]
+    wall_h = [[_covers(hcover[r], xmid[c], xhalf[c]) for c in range(nc)] for r in range(nr + 1)]
+    slots: list[list[GCell | None]] = [[None] * nc for _ in range(nr)]
+    cells = []
+    for r in range(nr):
+        for c in range(nc):
+            if slots[r][c] is not None:
+                continue
+            cs = 1
+            while c + cs < nc and not wall_v[r][c + cs] and slots[r][c + cs] is None:
+                cs += 1
+            rs = 1
+            while r + rs < nr and not any(wall_h[r + rs][k] for k in range(c, c + cs)) and all(
+                slots[r + rs][k] is None for k in range(c, c + cs)
+            ):
+                rs += 1
+            cell = GCell(r, c, rs, cs, xs[c], ys[r], xs[c + cs], ys[r + rs], page)
+            cells.append(cell)
+            for rr in range(r, r + rs):
+                for k in range(c, c + cs):
+                    slots[rr][k] = cell
+    return PageTable(page, xs, ys, cells, slots)
+
+
+def _nearest(pos: list, v: float) -> int:
+    i = bisect_right(pos, v)
+    if i == 0:
+        return 0
+    if i == len(pos) or v - pos[i - 1] <= pos[i] - v:
+        return i - 1
+    return i
+
+
+def fill_text(table: PageTable) -> None:
+    """Each cell's chars → its text (paragraphs joined by newlines)."""
+    pads = []
+    for cell in table.cells:
+        if cell.chars:
+            cell.lines = build_lines(cell.chars, cell.page)
+            if len(cell.lines) > 1:
+                pads.append(cell.x1 - max(ln.x1 for ln in cell.lines))
+    pad = min(pads) if pads else _PAD
+    pad = max(0.0, min(pad, 3 * _PAD))
+    for cell in table.cells:
+        if not cell.lines:
+            continue
+        right = cell.x1 - pad
+        left = min(ln.x0 for ln in cell.lines)
+        paras = paragraphs(cell.lines, left, right, cell=True)
+        cell.text = "\n".join(paragraph_text(p) for p in paras)
+        last = cell.lines[-1]
+        cell.open_end = last.x1 >= right - 1.6 * last.size
+
+
+# -- across pages ------------------------------------------------------------
+class TableBuild:
+    """A table being assembled from page pieces, in page coordinates."""
+
+    def __init__(self, piece: PageTable):
+        self.cells: list[GCell] = []
+        self.n_rows = 0
+        self.last_page = piece.page
+        self.last_bottom = piece.ys[-1]
+        self.left, self.right = piece.xs[0], piece.xs[-1]
+        self.first_page = piece.page
+        self.bbox = piece.bbox
+        self.head: list[str] = [fold(c.text) for c in piece.row_cells(0)]
+        self._last_row: list[GCell] = []
+        self._append(piece, 0, skip=0)
+
+    def _append(self, piece: PageTable, offset: int, skip: int) -> None:
+        for cell in piece.cells:
+            if cell.r < skip:
+                continue
+            cell.r += offset - skip
+            self.cells.append(cell)
+        self.n_rows = offset + piece.n_rows - skip
+        self._last_row = [c for c in self.cells if c.r + c.rs == self.n_rows]
+        self.last_page = piece.page
+        self.last_bottom = piece.ys[-1]
+
+    def same_outline(self, piece: PageTable) -> bool:
+        return abs(piece.xs[0] - self.left) <= 2 * TOL and abs(piece.xs[-1] - self.right) <= 2 * TOL
+
+    def add(self, piece: PageTable) -> None:
+        """Continue with the piece from the next page."""
+        skip = self._repeated_header(piece)
+        first = [c for c in piece.cells if c.r == skip]
+        prev = {(round(c.x0), round(c.x1)): c for c in self._last_row}
+        match = [prev.get((round(c.x0), round(c.x1))) for c in first]
+        if first and all(m is not None for m in match) and _row_goes_on(self._last_row, first, match):
+            # The page break cut the row: each cell continues in the same cell.
+            for cell, top in zip(first, match):
+                top.text = _join_text(top, cell)
+                top.open_end = cell.open_end
+                top.rs += cell.rs - 1
+            piece.cells = [c for c in piece.cells if c.r != skip]
+            self._append(piece, self.n_rows - 1, skip)
+            return
+        # A fresh row, but a vertically merged cell cut by the break goes on.
+        absorbed = set()
+        for cell, top in zip(first, match):
+            if top is None:
+                continue
+            if cell.text and top.rs > 1 and top.open_end:
+                top.text = _join_text(top, cell)  # its text overflowed
+            elif cell.text or not (top.rs > 1 or cell.rs > 1 or (top.text and self._lone_empty(piece, cell))):
+                continue
+            top.rs += cell.rs
+            absorbed.add(id(cell))
+        piece.cells = [c for c in piece.cells if id(c) not in absorbed]
+        self._append(piece, self.n_rows, skip)
+
+    def _lone_empty(self, piece: PageTable, cell: GCell) -> bool:
+        """Is ``cell`` the only empty one in its column (a label column, where
+        an empty slot is the rest of a merged label rather than a blank)?"""
+        key = (round(cell.x0), round(cell.x1))
+        same = [c for c in self.cells + piece.cells if (round(c.x0), round(c.x1)) == key and c is not cell]
+        return len(same) >= 2 and all(c.text for c in same)
+
+    def _repeated_header(self, piece: PageTable) -> int:
+        if piece.n_rows < 2:
+            return 0
+        row = [fold(c.text) for c in piece.row_cells(0)]
+        if any(row) and row == self.head:
+            return 1
+        return 0
+
+
+def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) -> bool:
+    """Is the first row on the new page the rest of the row the page cut?"""
+    pairs = list(zip(first, match))
+    # Text that filled its cell's last line goes on over the break, and no
+    # other cell starts afresh (a fresh row would restart its labels).
+    if any(top.open_end and top.text and c.text for c, top in pairs) and all(
+        not c.text or not top.text or top.open_end for c, top in pairs
+    ):
+        return True
+    # Or the leading cell goes on empty under its label, and fewer cells
+    # have text than above: the overflow of a cut row.
+    if first[0].text or not match[0].text or first[0].rs > 1 or match[0].rs > 1:
+        return False
+    return sum(1 for c in first if c.text) < sum(1 for c in match if c.text)
+
+
+def _join_text(top: GCell, cell: GCell) -> str:
+    if not cell.text:
+        return top.text
+    if not top.text:
+        return cell.text
+    if top.open_end:
+        from .text import join_lines
+
+        return join_lines(top.text, cell.text)
+    return top.text + "\n" + cell.text

@@ -1,0 +1,222 @@
+"""Characters → lines → paragraphs, the way a Chinese reader reads them.
+
+Lines: characters grouped by vertical centre, sorted left to right, with
+overprinted duplicates (fake bold: the same glyph drawn twice a hair apart)
+dropped. Joining: no space between CJK characters, one space between Latin
+words whose glyphs stand apart. Paragraphs: a new one starts at a first-line
+indent, at a heading pattern, after a line that ends well short of the right
+edge, or after a wide vertical gap.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_DUP = 1.2  # overprint tolerance (points)
+
+
+class Line:
+    __slots__ = ("chars", "x0", "x1", "top", "bottom", "size", "text", "page")
+
+    def __init__(self, chars: list, page: int | None = None):
+        self.chars = chars
+        self.x0 = chars[0][1]
+        self.x1 = max(c[3] for c in chars)
+        self.top = min(c[2] for c in chars)
+        self.bottom = max(c[4] for c in chars)
+        self.size = font_size(chars)
+        self.text = join_chars(chars, self.size)
+        self.page = page
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, x0={self.x0:.1f}, x1={self.x1:.1f}, top={self.top:.1f})"
+
+
+def font_size(chars: list) -> float:
+    """About the font size: a CJK glyph's loose box is one em wide; Latin
+    boxes are ~1.3 em tall (taller than CJK ones, so heights mislead)."""
+    ws = sorted(c[3] - c[1] for c in chars if ord(c[0]) >= 0x2E80)
+    if ws:
+        return ws[len(ws) // 2] or 1.0
+    hs = sorted(c[4] - c[2] for c in chars)
+    return hs[len(hs) // 2] / 1.3 or 1.0
+
+
+def is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (
+        0x2E80 <= o <= 0x9FFF  # radicals, punctuation, kana, CJK ideographs
+        or 0xF900 <= o <= 0xFAFF
+        or 0xFE30 <= o <= 0xFE4F
+        or 0xFF00 <= o <= 0xFFEF  # full-width forms
+        or 0x20000 <= o <= 0x3FFFF
+        or ch in "“”‘’—…·"
+    )
+
+
+def join_chars(chars: list, size: float) -> str:
+    """A line's text: a space only where two non-CJK glyphs stand apart."""
+    out = []
+    prev = None
+    gap_min = 0.2 * size
+    for c in chars:
+        if prev is not None and c[1] - prev[3] > gap_min and not is_cjk(prev[0]) and not is_cjk(c[0]):
+            out.append(" ")
+        out.append(c[0])
+        prev = c
+    return "".join(out)
+
+
+def join_lines(a: str, b: str) -> str:
+    """Two wrapped lines of one paragraph: a space only between Latin words."""
+    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        return a + " " + b
+    return a + b
+
+
+def build_lines(chars: list, page: int | None = None) -> list[Line]:
+    """Chars (in content-stream order) → lines, top to bottom."""
+    if not chars:
+        return []
+    # Runs in stream order: a new run when the baseline jumps or x goes back.
+    runs = []
+    cur = [chars[0]]
+    cy = (chars[0][2] + chars[0][4]) / 2
+    ch_h = chars[0][4] - chars[0][2]
+    for c in chars[1:]:
+        y = (c[2] + c[4]) / 2
+        last = cur[-1]
+        if abs(y - cy) > 0.45 * max(ch_h, c[4] - c[2]) or c[1] < last[1] - _DUP:
+            runs.append(cur)
+            cur = [c]
+            cy, ch_h = y, c[4] - c[2]
+        else:
+            cur.append(c)
+    runs.append(cur)
+    if len(runs) > 1:
+        runs.sort(key=_run_centre)
+        groups = [runs[0]]
+        gy = _run_centre(runs[0])
+        for r in runs[1:]:
+            y = _run_centre(r)
+            h = r[0][4] - r[0][2]
+            if abs(y - gy) <= 0.45 * h:
+                groups[-1] = groups[-1] + r
+                groups[-1].sort(key=_x0)
+            else:
+                groups.append(r)
+                gy = y
+        runs = groups
+    return [Line(dedupe(r), page) for r in runs]
+
+
+def _run_centre(run: list) -> float:
+    c = run[0]
+    return (c[2] + c[4]) / 2
+
+
+def _x0(c) -> float:
+    return c[1]
+
+
+def dedupe(chars: list) -> list:
+    """Drop a glyph drawn again at (almost) the same place: fake bold."""
+    out = []
+    for c in chars:
+        dup = False
+        for p in out[-3:]:
+            if p[0] == c[0] and abs(p[1] - c[1]) < _DUP and abs(p[2] - c[2]) < _DUP:
+                dup = True
+                break
+        if not dup:
+            out.append(c)
+    return out
+
+
+# -- paragraphs ------------------------------------------------------------
+_CN_NUM = "一二三四五六七八九十百零〇"
+HEADING = re.compile(
+    rf"^(?:[{_CN_NUM}]+[、．.]"  # 一、
+    rf"|[（(][{_CN_NUM}]+[）)]"  # （一）
+    r"|[（(]\d{1,2}[）)]"  # （1）
+    r"|\d{1,2}(?:[、．]|\.(?!\d))"  # 1、 1． 1.  (not 1.5)
+    r"|第[一二三四五六七八九十\d]+[章节部分条])"
+)
+_PAGE_NO = re.compile(
+    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*"  # 3, - 3 -, — 3 —
+    r"|第\s*\d{1,4}\s*页(?:\s*[，,/]?\s*共\s*\d{1,4}\s*页)?"  # 第3页, 第3页 共8页
+    r"|\d{1,4}\s*/\s*\d{1,4}"  # 3/8
+    r"|[Pp]age\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$"
+)
+
+
+def is_page_number(text: str) -> bool:
+    return bool(_PAGE_NO.match(unicodedata.normalize("NFKC", text).strip()))
+
+
+def starts_heading(text: str) -> bool:
+    return bool(HEADING.match(text))
+
+
+def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = False) -> list[list[Line]]:
+    """Group consecutive lines (one text column) into paragraphs.
+
+    ``left``/``right``: the column's text edges. A line is "full" when it
+    reaches within about a character and a half of ``right``: only then may
+    the next line continue its paragraph.
+    """
+    out: list[list[Line]] = []
+    pitch = _usual_pitch(lines)
+    prev = None
+    for ln in lines:
+        new = prev is None
+        if not new:
+            size = max(prev.size, ln.size)
+            if prev.page != ln.page:
+                gap_ok = True
+            else:
+                step = ln.top - prev.top
+                # A wider step than the usual line pitch: paragraph spacing.
+                gap_ok = step < (pitch * 1.35 + 1 if pitch else 2.2 * size)
+            full = prev.x1 >= right - 1.6 * size
+            # Indented, unless centred (a centred label's short last line).
+            indented = ln.x0 > left + 0.8 * ln.size and abs(ln.x0 + ln.x1 - left - right) > 2 * size
+            new = not full or not gap_ok or indented or starts_heading(ln.text)
+        if new:
+            out.append([ln])
+        else:
+            out[-1].append(ln)
+        prev = ln
+    return out
+
+
+def _usual_pitch(lines: list[Line]) -> float:
+    """The most common distance between consecutive line tops (0 if unknown)."""
+    steps = sorted(
+        round(b.top - a.top, 0) for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top
+    )
+    if not steps:
+        return 0.0
+    best, count, run = steps[0], 0, 0
+    for i, s in enumerate(steps):
+        run = run + 1 if i and s == steps[i - 1] else 1
+        if run > count:
+            best, count = s, run
+    return best
+
+
+def paragraph_text(lines: list[Line]) -> str:
+    text = lines[0].text
+    for ln in lines[1:]:
+        text = join_lines(text, ln.text)
+    return text
+
+
+def bbox_of(lines: list[Line]) -> tuple:
+    return (
+        min(ln.x0 for ln in lines),
+        min(ln.top for ln in lines),
+        max(ln.x1 for ln in lines),
+        max(ln.bottom for ln in lines),
+    )
