@@ -1,0 +1,180 @@
+"""Arithmetic and consistency checks: reported, never applied.
+
+One ``Check`` per rule and subject (row or column). Arithmetic is exact
+``Decimal``; the only tolerance is the printed precision: a figure printed with
+fewer decimals than its parts is compared with their sum rounded to it.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import regex
+
+from .models import Check, Report
+from .text import fold
+
+# parts of each row's total, per table
+ROW_TOTALS = {
+    "income": ("total", ["prior_year_carryover", "general_budget", "government_fund", "special_account_non_tax", "other"]),
+    "three_public": ("total", ["reception", "vehicle_operation", "vehicle_purchase", "overseas_travel"]),
+    "fixed_assets": ("total", ["in_use", "leased", "other"]),
+}
+COLUMNS = {
+    "income": ["total", "prior_year_carryover", "general_budget", "government_fund", "special_account_non_tax", "other"],
+    "expenditure": ["total", "basic", "personnel", "public_use", "project", "current_surplus", "accumulated_surplus"],
+    "three_public": ["total", "reception", "vehicle_operation", "vehicle_purchase", "overseas_travel"],
+    "fixed_assets": ["total", "in_use", "leased", "other"],
+}
+# Clauses about another year are not compared with this year's tables.
+_OTHER_YEAR = ("上年度", "上一年度", "去年", "比上年", "同比")
+_AMOUNT = regex.compile(r"^[为是共计达:]{0,3}(-?\d+(?:\.\d+)?)(万元|元)")
+
+
+def _places(d: Decimal) -> int:
+    return max(0, -d.as_tuple().exponent)
+
+
+def same(printed: Decimal, computed: Decimal) -> bool:
+    """Equal at the printed precision (no looser)."""
+    p = _places(printed)
+    if _places(computed) > p:
+        computed = computed.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP)
+    return printed == computed
+
+
+def _check(rule: str, subject: str, expected: Decimal, actual: Decimal, note: str = "") -> Check:
+    ok = same(actual, expected)
+    msg = "" if ok else f"{subject}: {format(actual, 'f')} != {format(expected, 'f')}"
+    if note:
+        msg = f"{msg} ({note})" if msg else note
+    return Check(rule=rule, subject=subject, ok=ok, expected=expected, actual=actual, message=msg)
+
+
+def _sum(values) -> Decimal | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals[1:], vals[0]) if vals else None
+
+
+def run_checks(report: Report, spec=None, trace=None) -> list[Check]:
+    out: list[Check] = []
+    f = report.finance
+    if f is not None:
+        for table in ("income", "expenditure", "three_public", "fixed_assets"):
+            rows = getattr(f, table)
+            out += _row_totals(table, rows)
+            out += _summary(table, rows)
+    if report.self_evaluation is not None and spec is not None:
+        out += _grade(report, spec)
+    if spec is not None:
+        out += _narrative(report, spec)
+    return out
+
+
+def _row_totals(table: str, rows) -> list[Check]:
+    out = []
+    for r in rows:
+        if table == "expenditure":
+            out += _expenditure_row(r)
+            continue
+        total_f, parts = ROW_TOTALS[table]
+        total = getattr(r, total_f)
+        s = _sum(getattr(r, p) for p in parts)
+        if total is None or s is None:
+            continue
+        out.append(_check(f"{table}.row_total", r.institution, s, total))
+    return out
+
+
+def _expenditure_row(r) -> list[Check]:
+    out = []
+    if r.basic is not None and (r.personnel is not None or r.public_use is not None):
+        out.append(_check("expenditure.basic_split", r.institution, _sum([r.personnel, r.public_use]), r.basic))
+    if r.total is None:
+        return out
+    base = _sum([r.basic, r.project])
+    if base is None:
+        return out
+    if same(r.total, base) or r.current_surplus is None:
+        out.append(_check("expenditure.row_total", r.institution, base, r.total))
+    else:
+        with_surplus = base + r.current_surplus
+        note = "支出合计 = 基本支出 + 项目支出 + 当年结余" if same(r.total, with_surplus) else ""
+        out.append(_check("expenditure.row_total", r.institution, with_surplus, r.total, note))
+    return out
+
+
+def _summary(table: str, rows) -> list[Check]:
+    summaries = [r for r in rows if r.is_summary]
+    parts = [r for r in rows if not r.is_summary]
+    if len(summaries) != 1 or not parts:
+        return []
+    summary = summaries[0]
+    out = []
+    for col in COLUMNS[table]:
+        actual = getattr(summary, col)
+        s = _sum(getattr(r, col) for r in parts)
+        if actual is None or s is None:
+            continue
+        out.append(_check(f"{table}.summary_equals_sum", col, s, actual))
+    return out
+
+
+def _grade(report: Report, spec) -> list[Check]:
+    se = report.self_evaluation
+    if se.score is None or not se.grade or not spec.grades:
+        return []
+    bands = dict(spec.grades)
+    if fold(se.grade) not in bands:
+        return []
+    expected = next(g for g, low in spec.grades if se.score >= low)
+    ok = expected == fold(se.grade)
+    return [Check(rule="self_evaluation.grade_matches_score", subject="grade", ok=ok, expected=None,
+                  actual=se.score, message="" if ok else f"score {se.score} is {expected}, the form says {se.grade}")]
+
+
+def _paragraphs(sections):
+    for s in sections:
+        if s.text:
+            yield s.text
+        yield from _paragraphs(s.children)
+
+
+def _narrative(report: Report, spec) -> list[Check]:
+    f = report.finance
+    if f is None or not report.narrative:
+        return []
+    text = fold("\n".join(_paragraphs(report.narrative)))
+    clauses = regex.split(r"[。；;\n]", text)
+    out = []
+    for rule in spec.narrative_rules:
+        rows = getattr(f, rule["table"], [])
+        summary = next((r for r in rows if r.is_summary), rows[0] if len(rows) == 1 else None)
+        if summary is None or getattr(summary, rule["column"]) is None:
+            continue
+        table_value = getattr(summary, rule["column"])
+        hit = _first_figure(clauses, [fold(p) for p in rule["phrases"]])
+        if hit is None:
+            continue
+        value, unit = hit
+        stated = value if unit == f.currency_unit else None
+        ok = stated is not None and same(value, table_value)
+        msg = "" if ok else (
+            f"narrative states {format(value, 'f')}{unit}; the table has {format(table_value, 'f')} {f.currency_unit or ''}".rstrip())
+        out.append(Check(rule=rule["rule"], subject=rule["subject"], ok=ok,
+                         expected=table_value, actual=value, message=msg))
+    return out
+
+
+def _first_figure(clauses: list[str], phrases: list[str]):
+    for clause in clauses:
+        if any(m in clause for m in _OTHER_YEAR):
+            continue
+        for p in phrases:
+            i = clause.find(p)
+            while i >= 0:
+                m = _AMOUNT.match(clause, i + len(p))
+                if m:
+                    return Decimal(m.group(1)), m.group(2)
+                i = clause.find(p, i + 1)
+    return None

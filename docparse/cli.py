@@ -1,0 +1,147 @@
+"""The ``docparse`` command line.
+
+JSON goes to stdout, messages to stderr. Exit codes: 0 success; 1 a check
+failed (``check``) or some files failed (``batch``); 2 usage error; and one
+code per kind of bad input (see ``docparse.errors``): 3 not found, 4
+unsupported format, 5 corrupt, 6 encrypted, 7 scanned PDF, 8 limit exceeded,
+9 converter missing, 10 conversion failed, 11 not a report.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+from .errors import DocparseError
+from .limits import Limits
+
+_LIMIT_OPTIONS = [
+    click.option("--max-file-mb", type=float, help="Refuse files larger than this (default 200)."),
+    click.option("--max-pages", type=int, help="Refuse PDFs with more pages (default 2000)."),
+    click.option("--timeout", "max_seconds", type=float, help="Give up on one document after this many seconds (default 120)."),
+]
+
+
+def limit_options(f):
+    for opt in reversed(_LIMIT_OPTIONS):
+        f = opt(f)
+    return f
+
+
+def make_limits(max_file_mb=None, max_pages=None, max_seconds=None) -> Limits:
+    return Limits().with_overrides(
+        max_file_bytes=None if max_file_mb is None else int(max_file_mb * 1024 * 1024),
+        max_pages=max_pages,
+        max_seconds=max_seconds,
+    )
+
+
+def _fail(e: DocparseError, path: str) -> None:
+    click.echo(f"docparse: {path}: {e}", err=True)
+    sys.exit(e.exit_code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "-V", "--version", prog_name="docparse")
+def main():
+    """Turn performance self-evaluation reports (绩效自评报告) into JSON.
+
+    Reads .docx, .pdf, legacy .doc (with LibreOffice) and HTML pages; the
+    format is detected from the content, not the extension.
+
+    \b
+    Examples:
+      docparse extract report.docx > report.json
+      docparse extract report.pdf -o report.json --provenance
+      docparse check reports/*.docx          # audit the figures; exit 1 on a failed check
+      docparse batch archive.zip folder/ -o out/ --sqlite out/reports.db
+      docparse schema > report.schema.json
+    """
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the JSON here instead of stdout.")
+@click.option("--compact", is_flag=True, help="One line of JSON, no indentation.")
+@click.option("--provenance", is_flag=True, help="Add a top-level 'provenance' object: JSON pointer → block/table/row/col/page/bbox of each value.")
+@click.option("--template", help="Force a template spec from extractors/ (default: the best match).")
+@limit_options
+def extract(file, output, compact, provenance, template, **limits):
+    """Extract one report and print its JSON (the contract in report-schema.md).
+
+    FILE is a path, or - to read the document from stdin. Warnings about
+    values that could not be read are in the JSON's "warnings" list; a
+    summary line goes to stderr when there are any.
+    """
+    from . import extract as run
+
+    try:
+        if file == "-":
+            report = run(sys.stdin.buffer.read(), filename="-", limits=make_limits(**limits),
+                         provenance=provenance, template=template)
+        else:
+            report = run(file, limits=make_limits(**limits), provenance=provenance, template=template)
+    except DocparseError as e:
+        _fail(e, file)
+    text = report.to_json(indent=None if compact else 2, provenance=provenance)
+    if output:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+    else:
+        sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
+    if report.warnings:
+        click.echo(f"docparse: {file}: {len(report.warnings)} warning(s)", err=True)
+
+
+@main.command()
+def schema():
+    """Print the JSON Schema of the report."""
+    from . import json_schema
+
+    sys.stdout.buffer.write(json.dumps(json_schema(), ensure_ascii=False, indent=2).encode("utf-8") + b"\n")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--all", "show_all", is_flag=True, help="List passed checks too.")
+@limit_options
+def check(files, show_all, **limits):
+    """Audit the figures of reports: row totals, summary rows, narrative vs tables.
+
+    Prints a table of failed checks with both figures and where they are.
+    Exit 1 when any check fails (so it can gate a pipeline), or the error
+    code of the first unreadable file.
+    """
+    from . import extract as run
+    from .audit import render
+
+    status = 0
+    for path in files:
+        try:
+            report = run(path, limits=make_limits(**limits), provenance=True)
+        except DocparseError as e:
+            click.echo(f"docparse: {path}: {e}", err=True)
+            status = status or e.exit_code
+            continue
+        click.echo(render(path, report, show_all=show_all))
+        if report.failed_checks():
+            status = status or 1
+    sys.exit(status)
+
+
+def _register_optional() -> None:
+    """Commands that live in their own packages."""
+    try:
+        from .batch.command import batch
+    except ImportError:  # pragma: no cover - the batch package is part of the wheel
+        return
+    main.add_command(batch)
+
+
+_register_optional()
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

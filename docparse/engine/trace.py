@@ -1,0 +1,50 @@
+"""Provenance and warnings collected while extracting.
+
+Extractors record, for each value they emit, the JSON pointer it will have in
+the report and the cell or paragraph it came from; and, for each value they
+could not read cleanly, a warning with a location a person can find.
+"""
+
+from __future__ import annotations
+
+from ..document import Cell
+from ..models import Origin, Warning
+from .rows import Row
+
+
+def where(row: Row | None, cell: Cell | None = None) -> str:
+    """Human location: ``table 1 row 12 col 3 (page 2)`` or ``paragraph 40``."""
+    if row is None:
+        return "document"
+    if row.table is None:
+        loc = f"paragraph {row.block}"
+    else:
+        loc = f"table {row.table_index} row {row.r}"
+        if cell is not None:
+            loc += f" col {cell.col}"
+    page = (cell.page if cell is not None else None) or (row.cells[0].page if row.cells else None)
+    return f"{loc} (page {page})" if page else loc
+
+
+class Trace:
+    def __init__(self):
+        self.origins: dict[str, Origin] = {}
+        self.warnings: list[Warning] = []
+
+    def note(self, pointer: str, row: Row | None, cell: Cell | None = None) -> None:
+        if row is None:
+            return
+        c = cell or (row.cells[0] if row.cells else None)
+        self.origins[pointer] = Origin(
+            block=row.block,
+            table=row.table_index,
+            row=row.r,
+            col=None if row.table is None or c is None else c.col,
+            paragraph=row.block if row.table is None else None,
+            page=None if c is None else c.page,
+            bbox=None if c is None else c.bbox,
+        )
+
+    def warn(self, code: str, message: str, row: Row | None = None, cell: Cell | None = None,
+             location: str | None = None) -> None:
+        self.warnings.append(Warning(code=code, message=message, location=location or where(row, cell)))
