@@ -28,7 +28,7 @@ COLUMNS = {
 }
 # Clauses about another year are not compared with this year's tables.
 _OTHER_YEAR = ("上年度", "上一年度", "去年", "比上年", "同比")
-_AMOUNT = regex.compile(r"^[为是共计达:]{0,3}(-?\d+(?:\.\d+)?)(万元|元)")
+_AMOUNT = regex.compile(r"[为是共计达:]{0,3}(-?\d+(?:\.\d+)?)(万元|元)")
 
 
 def _places(d: Decimal) -> int:

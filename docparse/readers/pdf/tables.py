@@ -12,10 +12,11 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ...text import fold
-from .text import Line, build_lines, paragraph_text, paragraphs
+from .text import Line, build_lines, paragraph_text, paragraphs, starts_heading
 
 TOL = 2.0  # points: lines this close are the same grid line
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
+_FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
 
 
 class GCell:
@@ -199,7 +200,13 @@ def fill_text(table: PageTable) -> None:
         paras = paragraphs(cell.lines, left, right, cell=True)
         cell.text = "\n".join(paragraph_text(p) for p in paras)
         last = cell.lines[-1]
-        cell.open_end = last.x1 >= right - 1.6 * last.size
+        # Open end: the last line fills the width and reaches the cell's
+        # bottom, so the text may go on past a page break.
+        cell.open_end = (
+            last.x1 >= right - 1.6 * last.size
+            and cell.bottom - last.bottom < 0.9 * last.size
+            and not cell.text.endswith(_FINAL)
+        )
 
 
 # -- across pages ------------------------------------------------------------
@@ -252,7 +259,7 @@ class TableBuild:
         for cell, top in zip(first, match):
             if top is None:
                 continue
-            if cell.text and top.rs > 1 and top.open_end:
+            if cell.text and top.open_end and not starts_heading(cell.text):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or (top.text and self._lone_empty(piece, cell))):
                 continue
@@ -282,15 +289,16 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     pairs = list(zip(first, match))
     # Text that filled its cell's last line goes on over the break, and no
     # other cell starts afresh (a fresh row would restart its labels).
-    if any(top.open_end and top.text and c.text for c, top in pairs) and all(
+    if any(top.open_end and c.text for c, top in pairs) and all(
         not c.text or not top.text or top.open_end for c, top in pairs
     ):
         return True
-    # Or the leading cell goes on empty under its label, and fewer cells
-    # have text than above: the overflow of a cut row.
-    if first[0].text or not match[0].text or first[0].rs > 1 or match[0].rs > 1:
+    # Or the leading cell goes on empty under its label and at most one cell
+    # has text (a fresh row would have its labels): the rest of a cut row.
+    if first[0].text or not match[0].text:
         return False
-    return sum(1 for c in first if c.text) < sum(1 for c in match if c.text)
+    n = sum(1 for c in first if c.text)
+    return n <= 1 and n < sum(1 for c in match if c.text)
 
 
 def _join_text(top: GCell, cell: GCell) -> str:
