@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from ...text import fold
-from .text import Line, build_lines, paragraph_text, paragraphs, starts_heading
+from .text import Line, build_lines, paragraph_text, paragraphs, starts_heading, is_cjk
 
 TOL = 2.0  # points: lines this close are the same grid line
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
@@ -259,7 +259,7 @@ class TableBuild:
         for cell, top in zip(first, match):
             if top is None:
                 continue
-            if cell.text and top.open_end and not starts_heading(cell.text):
+            if cell.text and top.open_end and not starts_heading(cell.text) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or (top.text and self._lone_empty(piece, cell))):
                 continue
@@ -299,6 +299,11 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
         return False
     n = sum(1 for c in first if c.text)
     return n <= 1 and n < sum(1 for c in match if c.text)
+
+
+def _cjk_seam(a: str, b: str) -> bool:
+    """Words cut mid-phrase: a CJK character on both sides of the break."""
+    return is_cjk(a[-1]) and is_cjk(b[0]) and a[-1] not in "，、。；：）" and b[0] not in "（"
 
 
 def _join_text(top: GCell, cell: GCell) -> str:

@@ -177,10 +177,12 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
             if prev.page != ln.page:
                 gap_ok = True
             else:
-                step = ln.top - prev.top
-                # A wider step than the usual line pitch: paragraph spacing.
-                gap_ok = step < (pitch * 1.35 + 1 if pitch else 2.2 * size)
-            full = prev.x1 >= right - 1.6 * size
+                step = (ln.top - prev.top) / size
+                # A wider step (in ems) than the usual line pitch: paragraph spacing.
+                gap_ok = step < (pitch * 1.3 + 0.1 if pitch else 2.2)
+            # Full: reaches the right edge, or (a centred title) nearly the
+            # whole column's width.
+            full = prev.x1 >= right - 1.6 * size or prev.x1 - prev.x0 >= right - left - 2.5 * size
             # Indented, unless centred (a centred label's short last line).
             indented = ln.x0 > left + 0.8 * ln.size and abs(ln.x0 + ln.x1 - left - right) > 2 * size
             new = not full or not gap_ok or indented or starts_heading(ln.text)
@@ -193,9 +195,11 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
 
 
 def _usual_pitch(lines: list[Line]) -> float:
-    """The most common distance between consecutive line tops (0 if unknown)."""
+    """The most common distance between consecutive line tops, in ems (0 if unknown)."""
     steps = sorted(
-        round(b.top - a.top, 0) for a, b in zip(lines, lines[1:]) if a.page == b.page and b.top > a.top
+        round((b.top - a.top) / max(a.size, b.size), 1)
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page and b.top > a.top
     )
     if not steps:
         return 0.0
