@@ -1,0 +1,59 @@
+"""The ``docparse batch`` command. Imports only click and the stdlib at the top:
+``docparse --help`` must not pay for the extraction stack."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+_EPILOG = """\b
+Outputs in OUTDIR:
+  manifest.jsonl  one line per input file: input, sha256, status
+                  (ok/failed/skipped), reason, output, warnings,
+                  failed_checks, seconds
+  json/           one report JSON per extracted file
+  reports.jsonl   one line per report
+  reports.csv, income.csv, expenditure.csv, three_public.csv,
+  fixed_assets.csv, indicators.csv, evaluators.csv, checks.csv
+                  (UTF-8 with BOM), keyed by report id = first 16 hex
+                  digits of the file's sha256
+
+\b
+Running the same command again resumes: inputs already ok are skipped.
+Exit status: 0 all report files ok, 1 some failed, 2 usage error,
+130 interrupted (run again to finish).
+"""
+
+
+@click.command("batch", epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=str))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False, path_type=str),
+              help="Folder for the outputs (created; reused to resume).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes [default: the CPU count].")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=120.0, show_default=True,
+              help="Seconds allowed per file; a slower file is killed and recorded as failed.")
+@click.option("--memory-mb", type=click.IntRange(min=64), default=2048, show_default=True,
+              help="Address-space ceiling of each worker, in MB.")
+@click.option("--sqlite", "sqlite_path", type=click.Path(dir_okay=False, path_type=str), default=None,
+              help="Also write the tables to this SQLite database.")
+@click.option("--retry-failed", is_flag=True, help="Try again the inputs that failed in an earlier run.")
+@click.option("--no-progress", is_flag=True, help="No progress bar or per-file lines; only the summary.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, retry_failed, no_progress, quiet):
+    """Extract every report under INPUT... (files, folders, .zip archives,
+    nested zips) into OUTDIR, in parallel, isolating each file."""
+    from .runner import BatchError, run_batch
+
+    try:
+        summary = run_batch(
+            list(inputs), outdir, jobs=jobs or os.cpu_count() or 1, timeout=timeout, memory_mb=memory_mb,
+            sqlite=sqlite_path, retry_failed=retry_failed, progress=False if no_progress else None, quiet=quiet,
+        )
+    except BatchError as e:
+        raise click.UsageError(str(e)) from None
+    if not quiet:
+        click.echo(summary.format(), err=True)
+    sys.exit(summary.exit_code)

@@ -1,0 +1,317 @@
+"""Everything written to OUTDIR, and how a kill at any moment stays harmless.
+
+The commit point of a file is its line in ``manifest.jsonl``: the report's
+JSON is written first (temp file, fsync, rename), then the manifest line is
+appended and fsync'd. A kill before the append leaves at worst an orphan
+JSON that the next run overwrites (names are a function of the input label)
+or deletes; a kill during the append leaves a torn last line that the next
+run drops. ``reports.jsonl``, the CSVs and the SQLite database are derived
+data: rebuilt from the manifest and the JSONs at the end of every run, each
+into a temp file renamed over the old one.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import tempfile
+from contextlib import contextmanager
+from typing import Iterator
+
+from . import tables
+
+MANIFEST = "manifest.jsonl"
+REPORTS_JSONL = "reports.jsonl"
+JSON_DIR = "json"
+FIELDS = ["input", "sha256", "status", "reason", "output", "warnings", "failed_checks", "seconds"]
+
+
+# --- atomic files ------------------------------------------------------------------
+
+@contextmanager
+def atomic_open(path: str, mode: str = "w", **kw) -> Iterator[io.IOBase]:
+    """A temp file in the same folder, renamed over ``path`` on success only."""
+    d = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix="-" + os.path.basename(path)[:40])
+    try:
+        with os.fdopen(fd, mode, **kw) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def atomic_write_text(path: str, text: str) -> None:
+    with atomic_open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def remove_stale_temps(outdir: str) -> None:
+    for d in (outdir, os.path.join(outdir, JSON_DIR)):
+        try:
+            names = os.listdir(d)
+        except OSError:
+            continue
+        for n in names:
+            if n.startswith(".tmp-"):
+                try:
+                    os.unlink(os.path.join(d, n))
+                except OSError:
+                    pass
+
+
+# --- per-report JSON names ------------------------------------------------------------
+
+_BAD = re.compile(r'[\x00-\x1f<>:"|?*\\]')
+_MAX_NAME_BYTES = 200  # below the 255-byte limit of common file systems, room for suffixes
+
+
+def base_name(label: str) -> str:
+    """A flat file name from the input label: ``a.zip::报告/x.docx`` → ``a.zip__报告__x.docx.json``."""
+    parts = [p for p in re.split(r"::|/|\\", label) if p not in ("", ".", "..")]
+    name = "__".join(_BAD.sub("_", p) for p in parts) or "report"
+    if len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        tail = name.encode("utf-8")[-(_MAX_NAME_BYTES - 20):].decode("utf-8", "ignore")
+        name = f"{hashlib.sha1(label.encode()).hexdigest()[:12]}~{tail}"
+    return name + ".json"
+
+
+def alt_name(label: str) -> str:
+    # A function of the label alone, so a re-run picks the same name again.
+    stem = base_name(label)[: -len(".json")]
+    return f"{stem}~{hashlib.sha1(label.encode('utf-8')).hexdigest()[:8]}.json"
+
+
+class Names:
+    """Allocates per-report JSON paths (relative to OUTDIR), avoiding collisions."""
+
+    def __init__(self) -> None:
+        self._owner: dict[str, str] = {}  # case-folded name → label
+
+    def claim(self, label: str, rel: str) -> None:
+        self._owner.setdefault(rel.casefold(), label)
+
+    def allocate(self, label: str) -> str:
+        for name in (base_name(label), alt_name(label)):
+            rel = f"{JSON_DIR}/{name}"
+            owner = self._owner.setdefault(rel.casefold(), label)
+            if owner == label:
+                return rel
+        n = 2
+        while True:  # only on a hash collision of two labels
+            rel = f"{JSON_DIR}/{alt_name(label)[:-5]}-{n}.json"
+            if self._owner.setdefault(rel.casefold(), label) == label:
+                return rel
+            n += 1
+
+
+# --- the manifest ------------------------------------------------------------------------
+
+class Manifest:
+    """``manifest.jsonl``: one line per input; the last line for an input wins."""
+
+    def __init__(self, outdir: str):
+        self.path = os.path.join(outdir, MANIFEST)
+        self.records: dict[str, dict] = {}  # label → record, in first-seen order
+        self._f = None
+
+    def load(self) -> int:
+        """Read what earlier runs committed; returns the number of lines dropped."""
+        dropped = 0
+        try:
+            with open(self.path, "rb") as f:
+                raw = f.read()
+        except FileNotFoundError:
+            return 0
+        for line in raw.split(b"\n"):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+                label = rec["input"]
+                rec["status"]
+            except (ValueError, KeyError, TypeError):
+                dropped += 1  # a line torn by a kill mid-append
+                continue
+            self.records[label] = {k: rec.get(k) for k in FIELDS}
+        return dropped
+
+    def compact(self, order: list[str] | None = None) -> None:
+        """Rewrite with exactly one line per input (atomically)."""
+        labels = list(self.records)
+        if order:
+            pos = {lab: i for i, lab in enumerate(order)}
+            labels.sort(key=lambda lab: pos.get(lab, len(pos)))
+        self.close()
+        with atomic_open(self.path, "w", encoding="utf-8", newline="\n") as f:
+            for lab in labels:
+                f.write(_line(self.records[lab]))
+
+    def commit(self, rec: dict) -> None:
+        rec = {k: rec.get(k) for k in FIELDS}
+        if self._f is None:
+            self._f = open(self.path, "a", encoding="utf-8", newline="\n")
+        self._f.write(_line(rec))
+        self._f.flush()
+        os.fsync(self._f.fileno())
+        self.records[rec["input"]] = rec
+
+    def close(self) -> None:
+        if self._f is not None:
+            self._f.close()
+            self._f = None
+
+
+def _line(rec: dict) -> str:
+    return json.dumps(rec, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def write_report(outdir: str, rel: str, text: str) -> None:
+    path = os.path.join(outdir, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    atomic_write_text(path, text if text.endswith("\n") else text + "\n")
+
+
+# --- derived outputs -----------------------------------------------------------------------
+
+def primaries(manifest: Manifest) -> Iterator[dict]:
+    """The ok records that own their JSON (duplicates point to another's)."""
+    seen: set[str] = set()
+    for rec in manifest.records.values():
+        if rec["status"] == "ok" and rec.get("output") and rec["output"] not in seen:
+            seen.add(rec["output"])
+            yield rec
+
+
+def rebuild(outdir: str, manifest: Manifest, sqlite_path: str | None = None) -> dict[str, int]:
+    """reports.jsonl, the CSVs and (optionally) SQLite from the committed JSONs.
+
+    Returns the row count per table. Each file is complete or absent: written
+    under a temp name and renamed.
+    """
+    counts = {t: 0 for t in tables.CSV_TABLES}
+    counts["jsonl"] = 0
+    stack = []
+    try:
+        jsonl = atomic_open(os.path.join(outdir, REPORTS_JSONL), "w", encoding="utf-8", newline="\n")
+        jf = jsonl.__enter__()
+        stack.append(jsonl)
+        writers = {}
+        for t in tables.CSV_TABLES:
+            # utf-8-sig: the BOM makes Excel read the Chinese as UTF-8
+            cm = atomic_open(os.path.join(outdir, f"{t}.csv"), "w", encoding="utf-8-sig", newline="")
+            f = cm.__enter__()
+            stack.append(cm)
+            w = csv.writer(f)
+            w.writerow([c for c, _ in tables.TABLES[t]])
+            writers[t] = w
+        db = _SqliteBuilder(sqlite_path) if sqlite_path else None
+        ids: dict[str, str] = {}
+        for rec in primaries(manifest):
+            with open(os.path.join(outdir, rec["output"]), encoding="utf-8") as f:
+                rep = json.load(f)
+            jf.write(json.dumps(rep, ensure_ascii=False, separators=(",", ":")) + "\n")
+            counts["jsonl"] += 1
+            rid = tables.report_id(rec["sha256"] or "")
+            if rid in ids:  # two different files sharing 64 bits of sha256: use the whole hash
+                rid = rec["sha256"]
+            ids[rid] = rec["output"]
+            rec_id_by_output = rid
+            rows = tables.flatten(rec_id_by_output, rec["sha256"], rec["input"], rec["output"], rep)
+            for t, rs in rows.items():
+                for r in rs:
+                    writers[t].writerow([tables.csv_cell(v) for v in r])
+                counts[t] += len(rs)
+                if db:
+                    db.insert(t, rs)
+        if db:
+            by_output = {out: rid for rid, out in ids.items()}
+            db.insert("manifest", [
+                [r["input"], r["sha256"], r["status"], r["reason"], r["output"],
+                 by_output.get(r["output"]) if r["status"] == "ok" else None,
+                 r["warnings"], r["failed_checks"], r["seconds"]]
+                for r in manifest.records.values()
+            ])
+            db.finish()
+        # commit in reverse so reports.jsonl (the first opened) lands last
+        while stack:
+            stack.pop().__exit__(None, None, None)
+    except BaseException as e:
+        while stack:
+            cm = stack.pop()
+            try:
+                cm.__exit__(type(e), e, e.__traceback__)
+            except BaseException:
+                pass
+        raise
+    return counts
+
+
+class _SqliteBuilder:
+    """Builds the database in a temp file, renamed over ``path`` when done."""
+
+    def __init__(self, path: str):
+        import sqlite3
+
+        self.path = os.path.abspath(path)
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        fd, self.tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-",
+                                        suffix="-" + os.path.basename(path)[:40])
+        os.close(fd)
+        self.con = sqlite3.connect(self.tmp)
+        self.con.execute("PRAGMA journal_mode=OFF")  # a temp file: atomicity comes from the rename
+        self.con.execute("PRAGMA synchronous=OFF")
+        self.con.execute("PRAGMA foreign_keys=ON")
+        for stmt in tables.sqlite_schema():
+            self.con.execute(stmt)
+
+    def insert(self, table: str, rows: list[list]) -> None:
+        if not rows:
+            return
+        n = len(rows[0])
+        self.con.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * n)})',
+                             [[tables.sqlite_value(v) for v in r] for r in rows])
+
+    def finish(self) -> None:
+        self.con.commit()
+        self.con.close()
+        with open(self.tmp, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(self.tmp, self.path)
+
+    def __del__(self):
+        if os.path.exists(getattr(self, "tmp", "")):
+            try:
+                self.con.close()
+                os.unlink(self.tmp)
+            except Exception:
+                pass
+
+
+def remove_orphans(outdir: str, manifest: Manifest) -> int:
+    """Delete JSONs no ok manifest line points to (left by a kill before commit)."""
+    keep = {os.path.normcase(r["output"]) for r in manifest.records.values() if r["status"] == "ok" and r["output"]}
+    d = os.path.join(outdir, JSON_DIR)
+    n = 0
+    try:
+        names = os.listdir(d)
+    except OSError:
+        return 0
+    for name in names:
+        if name.endswith(".json") and os.path.normcase(f"{JSON_DIR}/{name}") not in keep:
+            try:
+                os.unlink(os.path.join(d, name))
+                n += 1
+            except OSError:
+                pass
+    return n

@@ -1,0 +1,318 @@
+"""A process pool where one file cannot hurt another.
+
+Each worker is a forked process with a memory ceiling (RLIMIT_AS) that
+extracts one file at a time; the parent enforces a wall-clock timeout per
+file. A worker that hangs is killed, one that dies is reaped, and either is
+replaced: its file is recorded as failed with the reason, and the batch goes
+on. multiprocessing.Pool cannot do this (a killed worker loses its task and
+can hang the pool), hence this small loop over pipes and process sentinels.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import resource
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing import connection
+from typing import Callable, Iterator
+
+DEFAULT_EXTRACTOR = "docparse:extract"
+MAX_TASKS_PER_WORKER = 200  # recycle: bounds slow leaks in the PDF stack
+MB = 1024 * 1024
+
+
+@dataclass
+class Task:
+    id: int
+    label: str
+    path: str | None  # read by the worker
+    data: bytes | None  # or given in memory (archive members)
+
+
+# --- in the worker ----------------------------------------------------------------
+
+def _resolve(spec: str) -> Callable:
+    module, _, name = spec.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _set_parent_death_signal() -> None:
+    # Linux only: a worker must not outlive a SIGKILLed batch.
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        pass
+
+
+def _limit_memory(memory_mb: int | None) -> None:
+    if not memory_mb:
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    want = memory_mb * MB
+    if hard != resource.RLIM_INFINITY:
+        want = min(want, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (want, hard))
+
+
+def _warm_up(spec: str) -> None:
+    # Import the reader stack before taking work, so the first file's clock
+    # does not include imports.
+    if spec != DEFAULT_EXTRACTOR:
+        return
+    for mod in ("docparse.engine", "docparse.readers.docx", "docparse.readers.pdf", "docparse.models"):
+        try:
+            importlib.import_module(mod)
+        except Exception:
+            pass
+
+
+def _counts(result) -> tuple[str, str | None, int, int]:
+    """(JSON text, sha256, warnings, failed checks) of an extractor's result."""
+    if hasattr(result, "to_json"):
+        return result.to_json(), result.source.sha256, len(result.warnings), len(result.failed_checks())
+    if isinstance(result, str):
+        result = json.loads(result)
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    failed = sum(1 for c in result.get("checks", []) if not c.get("ok", True))
+    return text, (result.get("source") or {}).get("sha256"), len(result.get("warnings", [])), failed
+
+
+def _run_one(fn: Callable, task: Task, timeout: float, limits) -> dict:
+    from docparse.errors import DocparseError, LimitExceeded
+
+    t0 = time.perf_counter()
+    res: dict = {"status": "failed"}
+    try:
+        src = task.data if task.data is not None else task.path
+        report = fn(src, filename=task.label, limits=limits)
+        text, sha, warnings, failed = _counts(report)
+        res = {"status": "ok", "json": text, "sha256": sha, "warnings": warnings, "failed_checks": failed}
+    except LimitExceeded as e:
+        if e.limit == "max_seconds":
+            res["reason"] = f"timeout after {timeout:g} s"
+        else:
+            res["reason"] = f"{e.reason}: {e}"
+    except DocparseError as e:
+        res["reason"] = f"{e.reason}: {e}"
+    except MemoryError:
+        res["reason"] = "memory limit exceeded"
+        res["recycle"] = True  # the heap may be in a bad way: start afresh
+    except RecursionError as e:
+        res["reason"] = f"internal_error: RecursionError: {e}"
+        res["recycle"] = True
+    except Exception as e:  # a bug on one file must not stop the batch
+        msg = " ".join(f"{type(e).__name__}: {e}".split())
+        res["reason"] = f"internal_error: {msg[:500]}"
+    res["seconds"] = round(time.perf_counter() - t0, 3)
+    res["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return res
+
+
+def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, timeout: float) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    for fd in close_fds:  # forked copies of the parent's pipe ends: keep EOF working
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _set_parent_death_signal()
+    _limit_memory(memory_mb)
+    _warm_up(spec)
+    try:
+        fn = _resolve(spec)
+    except Exception as e:  # answer every task with the error rather than respawn forever
+        msg = " ".join(f"{type(e).__name__}: {e}".split())
+
+        def fn(*_a, _msg=msg, **_k):
+            raise RuntimeError(f"cannot load the extractor {spec}: {_msg}")
+    limits = None
+    if spec == DEFAULT_EXTRACTOR:
+        from docparse.limits import DEFAULT
+
+        limits = DEFAULT.with_overrides(max_seconds=float(timeout))
+    conn.send(("ready", os.getpid()))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            break
+        if task is None:
+            break
+        res = _run_one(fn, task, timeout, limits)
+        try:
+            conn.send(("done", task.id, res))
+        except MemoryError:
+            conn.send(("done", task.id, {"status": "failed", "reason": "memory limit exceeded", "recycle": True,
+                                         "seconds": res.get("seconds")}))
+        if res.get("recycle"):
+            break
+    conn.close()
+
+
+# --- in the parent -----------------------------------------------------------------
+
+class _Worker:
+    __slots__ = ("proc", "conn", "ready", "task", "started", "ntasks")
+
+    def __init__(self, proc, conn):
+        self.proc = proc
+        self.conn = conn
+        self.ready = False
+        self.task: Task | None = None
+        self.started = 0.0
+        self.ntasks = 0
+
+
+def _death_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"worker crashed (signal {-exitcode})"
+    return f"worker crashed (exit code {exitcode})"
+
+
+class Pool:
+    def __init__(self, jobs: int, timeout: float, memory_mb: int | None, extractor: str = DEFAULT_EXTRACTOR):
+        import multiprocessing
+
+        methods = multiprocessing.get_all_start_methods()
+        self._ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.jobs = max(1, jobs)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        self.extractor = extractor
+        self.workers: list[_Worker] = []
+        self.peak_rss_kb = 0
+        self.replaced = 0
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe(duplex=True)
+        close = [w.conn.fileno() for w in self.workers] + [parent.fileno()]
+        proc = self._ctx.Process(
+            target=_worker_main,
+            args=(child, close, self.extractor, self.memory_mb, self.timeout),
+            daemon=True,
+            name="docparse-batch-worker",
+        )
+        proc.start()
+        child.close()
+        w = _Worker(proc, parent)
+        self.workers.append(w)
+        return w
+
+    def _retire(self, w: _Worker, kill: bool) -> None:
+        if kill and w.proc.is_alive():
+            w.proc.kill()
+        w.proc.join(timeout=5 if not kill else None)
+        if w.proc.is_alive():
+            w.proc.kill()
+            w.proc.join()
+        w.conn.close()
+        self.workers.remove(w)
+
+    def run(self, tasks: Iterator[Task], on_result: Callable[[Task, dict], None],
+            should_stop: Callable[[], bool] = lambda: False) -> bool:
+        """Feed every task to the workers; False if stopped early."""
+        tasks = iter(tasks)
+        exhausted = False
+        pending: Task | None = None
+        try:
+            while True:
+                if should_stop():
+                    return False
+                # keep jobs workers alive while there may be work
+                if not exhausted and pending is None:
+                    pending = next(tasks, None)
+                    exhausted = pending is None
+                while len(self.workers) < self.jobs and (pending is not None or not exhausted):
+                    self._spawn()
+                # dispatch
+                for w in self.workers:
+                    if pending is None:
+                        if exhausted:
+                            break
+                        pending = next(tasks, None)
+                        if pending is None:
+                            exhausted = True
+                            break
+                    if w.ready and w.task is None:
+                        try:
+                            w.conn.send(pending)
+                        except (OSError, BrokenPipeError):
+                            continue  # dead: reaped below, task stays pending
+                        w.task, w.started = pending, time.monotonic()
+                        w.ntasks += 1
+                        pending = None
+                busy = [w for w in self.workers if w.task is not None]
+                if exhausted and pending is None and not busy:
+                    return True
+                now = time.monotonic()
+                wait_for = 0.5  # also how fast a SIGINT is noticed
+                for w in busy:
+                    wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
+                handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
+                ready = set(connection.wait(handles, timeout=wait_for))
+                for w in list(self.workers):
+                    self._service(w, ready, on_result)
+        finally:
+            self.close()
+
+    def _service(self, w: _Worker, ready: set, on_result) -> None:
+        alive = True
+        if w.conn in ready:
+            try:
+                msg = w.conn.recv()
+            except (EOFError, OSError):
+                msg = None
+                alive = False
+            if msg is not None:
+                if msg[0] == "ready":
+                    w.ready = True
+                elif msg[0] == "done" and w.task is not None and msg[1] == w.task.id:
+                    res = msg[2]
+                    self.peak_rss_kb = max(self.peak_rss_kb, res.pop("maxrss_kb", 0) or 0)
+                    task, w.task = w.task, None
+                    on_result(task, res)
+                    if res.get("recycle") or w.ntasks >= MAX_TASKS_PER_WORKER:
+                        if not res.get("recycle"):
+                            try:
+                                w.conn.send(None)
+                            except OSError:
+                                pass
+                        self._retire(w, kill=False)
+                        self.replaced += 1
+                        return
+        if not alive or w.proc.sentinel in ready:
+            if w.conn.poll() if alive else False:
+                return  # a last message is still queued: read it first
+            w.proc.join(timeout=1)
+            task = w.task
+            self._retire(w, kill=True)
+            self.replaced += 1
+            if task is not None:
+                on_result(task, {"status": "failed", "reason": _death_reason(w.proc.exitcode),
+                                 "seconds": round(time.monotonic() - w.started, 3)})
+            return
+        if w.task is not None and time.monotonic() - w.started >= self.timeout:
+            task = w.task
+            self._retire(w, kill=True)
+            self.replaced += 1
+            on_result(task, {"status": "failed", "reason": f"timeout after {self.timeout:g} s",
+                             "seconds": round(time.monotonic() - w.started, 3)})
+
+    def close(self) -> None:
+        for w in list(self.workers):
+            if w.task is None and w.proc.is_alive():
+                try:
+                    w.conn.send(None)
+                except OSError:
+                    pass
+                self._retire(w, kill=False)
+            else:
+                self._retire(w, kill=True)

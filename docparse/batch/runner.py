@@ -1,0 +1,333 @@
+"""run_batch: scan, plan (resume, duplicates), extract in the pool, commit, rebuild."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import inputs as inp
+from . import outputs as out
+from .pool import DEFAULT_EXTRACTOR, Pool, Task
+from .progress import Progress
+
+LOCK = ".lock"
+
+
+class BatchError(Exception):
+    """The batch itself cannot run (OUTDIR busy or unwritable)."""
+
+
+@dataclass
+class Summary:
+    outdir: str
+    inputs: int = 0  # every file seen this run (archive members included)
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    duplicates: int = 0  # ok inputs whose content another input already gave
+    resumed: int = 0  # ok already before this run
+    extracted: int = 0  # files sent to a worker this run
+    extracted_ok: int = 0
+    failures: dict[str, int] = field(default_factory=dict)  # reason code → count
+    seconds: float = 0.0  # wall time of the whole run
+    extract_seconds: float = 0.0  # wall time of the pool phase
+    interrupted: bool = False
+    worker_peak_rss_mb: float | None = None
+    workers_replaced: int = 0
+    rows: dict[str, int] = field(default_factory=dict)  # table → rows written
+
+    @property
+    def rate(self) -> float:
+        """Reports per second extracted this run (wall time of the pool phase)."""
+        return self.extracted / self.extract_seconds if self.extract_seconds > 0 else 0.0
+
+    @property
+    def exit_code(self) -> int:
+        if self.interrupted:
+            return 130
+        return 1 if self.failed else 0
+
+    def format(self) -> str:
+        lines = [
+            f"docparse batch: {self.inputs} inputs: {self.ok} ok ({self.duplicates} duplicates, "
+            f"{self.resumed} done before), {self.failed} failed, {self.skipped} skipped"
+            + (" — INTERRUPTED, run again to finish" if self.interrupted else ""),
+        ]
+        if self.failures:
+            lines.append("  failures: " + ", ".join(f"{k} {v}" for k, v in sorted(self.failures.items(),
+                                                                                  key=lambda kv: -kv[1])))
+        lines.append(f"  extracted {self.extracted} files in {self.extract_seconds:.1f} s "
+                     f"({self.rate:.2f} reports/s); wall time {self.seconds:.1f} s"
+                     + (f"; worker peak RSS {self.worker_peak_rss_mb:.0f} MB" if self.worker_peak_rss_mb else ""))
+        lines.append(f"  output: {self.outdir}")
+        return "\n".join(lines)
+
+
+def reason_code(reason: str | None) -> str:
+    """The failure group of a manifest reason, for the summary."""
+    if not reason:
+        return "unknown"
+    if reason.startswith("timeout"):
+        return "timeout"
+    if reason.startswith("worker crashed"):
+        return "crashed"
+    if reason.startswith("memory limit"):
+        return "memory_limit"
+    m = re.match(r"([a-z_]+):", reason)
+    return m.group(1) if m else "other"
+
+
+class _Lock:
+    """One batch per OUTDIR: two writers would interleave the manifest."""
+
+    def __init__(self, outdir: str):
+        self.path = os.path.join(outdir, LOCK)
+        self.fd = None
+
+    def __enter__(self):
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory lock
+            return self
+        self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.fd)
+            self.fd = None
+            raise BatchError(f"another docparse batch is writing to {os.path.dirname(self.path)}") from None
+        return self
+
+    def __exit__(self, *exc):
+        if self.fd is not None:
+            os.close(self.fd)  # closing releases the flock
+
+
+def _preload(extractor: str) -> None:
+    # Imported once in the parent, the reader stack is shared copy-on-write by
+    # every forked worker: replacing a worker then costs milliseconds.
+    if extractor != DEFAULT_EXTRACTOR:
+        return
+    import importlib
+
+    for mod in ("docparse.models", "docparse.engine", "docparse.readers.docx", "docparse.readers.pdf"):
+        try:
+            importlib.import_module(mod)
+        except Exception:
+            pass
+
+
+def run_batch(
+    inputs: list[str] | tuple[str, ...] | str,
+    outdir: str,
+    *,
+    jobs: int | None = None,
+    timeout: float = 120.0,
+    memory_mb: int | None = 2048,
+    sqlite: str | None = None,
+    retry_failed: bool = False,
+    progress: bool | None = None,
+    quiet: bool = False,
+    extractor: str = DEFAULT_EXTRACTOR,
+    stop_after: int | None = None,
+) -> Summary:
+    """Extract every report under ``inputs`` into ``outdir``; see docs of ``docparse batch``.
+
+    ``progress``: None shows a bar on a terminal and log lines otherwise,
+    False shows only the summary's data (nothing is printed by run_batch
+    itself except progress). ``extractor`` ("module:function", called like
+    ``docparse.extract``) and ``stop_after`` (stop as if interrupted after
+    that many files) exist for tests.
+    """
+    if isinstance(inputs, (str, os.PathLike)):
+        inputs = [inputs]
+    inputs = [os.fspath(p) for p in inputs]
+    t_start = time.monotonic()
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        os.makedirs(outdir, exist_ok=True)
+    except OSError as e:
+        raise BatchError(f"cannot create {outdir}: {e.strerror}") from None
+    summary = Summary(outdir=outdir)
+    with _Lock(outdir):
+        return _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet,
+                           extractor, stop_after, summary, t_start)
+
+
+def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet, extractor,
+                stop_after, summary: Summary, t_start: float) -> Summary:
+    out.remove_stale_temps(outdir)
+    manifest = out.Manifest(outdir)
+    if manifest.load() or os.path.exists(manifest.path):
+        manifest.compact()  # drops a torn last line before anything is appended
+
+    names = out.Names()
+    ok_by_sha: dict[str, dict] = {}
+    for rec in out.primaries(manifest):
+        names.claim(rec["input"], rec["output"])
+        if rec["sha256"] and os.path.exists(os.path.join(outdir, rec["output"])):
+            ok_by_sha.setdefault(rec["sha256"], rec)
+    failed_by_sha: dict[str, dict] = {}
+    if not retry_failed:  # a known-bad file under a new name is not tried again either
+        for rec in manifest.records.values():
+            if rec["status"] == "failed" and rec["sha256"] and "(same file as " not in (rec["reason"] or ""):
+                failed_by_sha.setdefault(rec["sha256"], rec)
+
+    stop = threading.Event()
+    interrupted = threading.Event()
+    old_handlers = {}
+    if threading.current_thread() is threading.main_thread():
+        def on_signal(signum, frame):
+            interrupted.set()
+            stop.set()
+
+        for s in (signal.SIGINT, signal.SIGTERM):
+            old_handlers[s] = signal.signal(s, on_signal)
+
+    show_progress = progress is not False and not quiet
+    note = (lambda m: print(m, file=sys.stderr, flush=True)) if show_progress else (lambda m: None)
+    try:
+        exclude = [outdir] + ([sqlite] if sqlite else [])
+        note(f"docparse batch: scanning {', '.join(inputs)} ...")
+        entries = []
+        for e in inp.scan(inputs, exclude=exclude):
+            entries.append(e)
+            if stop.is_set():
+                break
+        summary.inputs = len(entries)
+        this_run = [e.label for e in entries]
+
+        # --- plan -------------------------------------------------------------------
+        tasks: list[tuple[inp.Entry, str]] = []
+        primary_of: dict[str, str] = {}  # sha → label being extracted this run
+        waiters: dict[str, list[inp.Entry]] = {}
+        for e in entries:
+            prev = manifest.records.get(e.label)
+            if e.kind != inp.CANDIDATE:
+                rec = {"input": e.label, "sha256": e.sha256, "status": e.kind, "reason": e.reason}
+                if not prev or any(prev.get(k) != rec[k] for k in ("sha256", "status", "reason")):
+                    manifest.commit(rec)
+                continue
+            if prev and prev["sha256"] == e.sha256:
+                if prev["status"] == "ok" and prev["output"] and os.path.exists(os.path.join(outdir, prev["output"])):
+                    summary.resumed += 1
+                    continue
+                if prev["status"] == "failed" and not retry_failed:
+                    continue
+            if e.sha256 in ok_by_sha:
+                _commit_duplicate(manifest, e, ok_by_sha[e.sha256], None)
+                continue
+            if e.sha256 in failed_by_sha and failed_by_sha[e.sha256]["input"] != e.label:
+                _commit_duplicate(manifest, e, failed_by_sha[e.sha256], failed_by_sha[e.sha256]["reason"])
+                continue
+            if e.sha256 in primary_of:
+                waiters.setdefault(e.sha256, []).append(e)
+                continue
+            primary_of[e.sha256] = e.label
+            tasks.append((e, names.allocate(e.label)))
+
+        total = len(tasks) + sum(len(w) for w in waiters.values())
+        if total:
+            note(f"docparse batch: {len(entries)} inputs, {total} to extract with {min(jobs, len(tasks))} "
+                 f"worker(s)" + (f", {summary.resumed} already done" if summary.resumed else ""))
+        bar = Progress(total, bar=progress, quiet=not show_progress)
+
+        # --- extract -----------------------------------------------------------------
+        by_id = {i: t for i, t in enumerate(tasks)}
+        done_count = 0
+
+        def task_iter():
+            loader = inp.MemberLoader()
+            try:
+                for i, (e, _rel) in by_id.items():
+                    if e.path is not None:
+                        yield Task(i, e.label, e.path, None)
+                        continue
+                    try:
+                        data = loader.read(e.chain)
+                    except Exception as exc:  # the archive changed since the scan
+                        on_result(Task(i, e.label, None, None),
+                                  {"status": "failed", "reason": f"corrupt: cannot read the zip member again ({exc})"})
+                        continue
+                    yield Task(i, e.label, None, data)
+            finally:
+                loader.close()
+
+        def on_result(task: Task, res: dict) -> None:
+            nonlocal done_count
+            e, rel = by_id[task.id]
+            summary.extracted += 1
+            if res["status"] == "ok":
+                out.write_report(outdir, rel, res["json"])
+                rec = {"input": e.label, "sha256": e.sha256, "status": "ok", "reason": None, "output": rel,
+                       "warnings": res.get("warnings"), "failed_checks": res.get("failed_checks"),
+                       "seconds": res.get("seconds")}
+                summary.extracted_ok += 1
+            else:
+                rec = {"input": e.label, "sha256": e.sha256, "status": "failed", "reason": res.get("reason"),
+                       "output": None, "seconds": res.get("seconds")}
+            manifest.commit(rec)
+            bar.update(e.label, rec["status"], rec["reason"], rec.get("seconds"))
+            for w in waiters.pop(e.sha256, []):
+                dup = _commit_duplicate(manifest, w, rec, rec["reason"] if rec["status"] != "ok" else None)
+                bar.update(w.label, dup["status"], dup["reason"], 0.0)
+            done_count += 1
+            if stop_after is not None and done_count >= stop_after:
+                stop.set()
+
+        t_pool = time.monotonic()
+        if tasks:
+            _preload(extractor)
+            pool = Pool(min(jobs, len(tasks)), timeout, memory_mb, extractor)
+            pool.run(task_iter(), on_result, should_stop=stop.is_set)
+            if pool.peak_rss_kb:
+                summary.worker_peak_rss_mb = pool.peak_rss_kb / 1024  # ru_maxrss is in KiB on Linux
+            summary.workers_replaced = pool.replaced
+        summary.extract_seconds = time.monotonic() - t_pool
+        bar.close()
+        summary.interrupted = stop.is_set()
+
+        # --- finish: one line per input, derived files rebuilt --------------------------
+        manifest.compact(order=this_run)
+        out.remove_orphans(outdir, manifest)
+        summary.rows = out.rebuild(outdir, manifest, sqlite)
+    finally:
+        manifest.close()
+        for s, h in old_handlers.items():
+            signal.signal(s, h)
+
+    failures: Counter = Counter()
+    for label in this_run:
+        rec = manifest.records.get(label)
+        if rec is None:
+            continue  # interrupted before this one
+        if rec["status"] == "ok":
+            summary.ok += 1
+            if rec["reason"] and rec["reason"].startswith("duplicate of"):
+                summary.duplicates += 1
+        elif rec["status"] == "failed":
+            summary.failed += 1
+            failures[reason_code(rec["reason"])] += 1
+        else:
+            summary.skipped += 1
+    summary.failures = dict(failures)
+    summary.seconds = time.monotonic() - t_start
+    return summary
+
+
+def _commit_duplicate(manifest: out.Manifest, e: inp.Entry, original: dict, failed_reason: str | None) -> dict:
+    if original["status"] == "ok":
+        rec = {"input": e.label, "sha256": e.sha256, "status": "ok", "reason": f"duplicate of {original['input']}",
+               "output": original["output"], "warnings": original.get("warnings"),
+               "failed_checks": original.get("failed_checks"), "seconds": 0.0}
+    else:
+        rec = {"input": e.label, "sha256": e.sha256, "status": "failed",
+               "reason": f"{failed_reason} (same file as {original['input']})", "output": None, "seconds": 0.0}
+    manifest.commit(rec)
+    return rec
