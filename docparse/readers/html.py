@@ -306,12 +306,12 @@ class _Reader:
         nested = [t for td in full for t in td.iter("table")]
         if not any(_is_big(t) for t in nested):
             return False
-        if len(full) <= 12:
-            return True  # a few cells around real tables: page layout
-        # Many cells: a form with a sub-table, unless the sub-tables are the bulk.
-        outer = {id(t) for t in nested if not any(a in nested for a in t.iterancestors("table") if a is not el)}
-        inner = sum(_text_len(t) for t in nested if id(t) in outer)
-        return inner >= 0.6 * max(_text_len(el), 1)
+        # Page layout: a few cells around real tables that hold a good part of
+        # the text (a report's form is over half of it). A form with a small
+        # sub-table in a cell is data: many cells, or a sub-table of little text.
+        top = [t for t in nested if not any(a in nested for a in t.iterancestors("table") if a is not el)]
+        share = sum(_text_len(t) for t in top) / max(_text_len(el), 1)
+        return share >= (0.25 if len(full) <= 12 else 0.6)
 
     def grid(self, rows, depth: int, tables: int) -> tuple[Table, bool]:
         """The table as a grid, and whether it is page chrome (a menu, print links)."""
