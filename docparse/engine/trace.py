@@ -13,7 +13,7 @@ from .rows import Row
 
 
 def where(row: Row | None, cell: Cell | None = None) -> str:
-    """Human location: ``table 1 row 12 col 3 (page 2)`` or ``paragraph 40``."""
+    """Human location: ``table 1 row 12 col 3`` or ``paragraph 40``."""
     if row is None:
         return "document"
     if row.table is None:
@@ -22,8 +22,9 @@ def where(row: Row | None, cell: Cell | None = None) -> str:
         loc = f"table {row.table_index} row {row.r}"
         if cell is not None:
             loc += f" col {cell.col}"
-    page = (cell.page if cell is not None else None) or (row.cells[0].page if row.cells else None)
-    return f"{loc} (page {page})" if page else loc
+    # No page here: a warning must read the same for a .docx and its PDF;
+    # pages and boxes are in the provenance.
+    return loc
 
 
 class Trace:

@@ -21,7 +21,7 @@ WNS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = "{%s}" % WNS
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 
-TEXT_WIDTH = 8306  # twips: A4 (11906) minus 2 × 1800 margins
+TEXT_WIDTH = 9638  # twips: A4 (11906) minus 2 × 1134 (2 cm) margins, as most forms use
 
 
 def el(tag: str, attrs: Optional[dict] = None, *children) -> etree._Element:
@@ -140,8 +140,8 @@ def table(rows: list[list[C]], total: int = TEXT_WIDTH) -> etree._Element:
                   el("jc", {"val": "center"}),
                   _borders("tblBorders"),
                   el("tblLayout", {"type": "fixed"}),
-                  el("tblCellMar", None, el("left", {"w": 108, "type": "dxa"}),
-                     el("right", {"w": 108, "type": "dxa"})),
+                  el("tblCellMar", None, el("left", {"w": 57, "type": "dxa"}),
+                     el("right", {"w": 57, "type": "dxa"})),
                   el("tblLook", {"val": "0000", "firstRow": 0, "lastRow": 0, "firstColumn": 0,
                                  "lastColumn": 0, "noHBand": 0, "noVBand": 0})))
     grid = el("tblGrid")

@@ -257,7 +257,7 @@ def narrative_blocks(spec: ReportSpec, num_id: int | None) -> list:
 def _setup(d, spec: ReportSpec) -> int | None:
     sec = d.sections[0]
     sec.page_width, sec.page_height = Twips(11906), Twips(16838)
-    sec.left_margin = sec.right_margin = Twips(1800)
+    sec.left_margin = sec.right_margin = Twips(1134)
     sec.top_margin = sec.bottom_margin = Twips(1440)
     cp = d.core_properties
     cp.author = cp.last_modified_by = "docparse golden"
