@@ -30,7 +30,6 @@ from lxml import etree
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import CorruptFile
 from ..limits import Deadline, Limits
-from ..text import fold
 
 # -- character set ----------------------------------------------------------
 
@@ -114,7 +113,6 @@ _CHROME_LINE = regex.compile(
 _CHROME_LINE_MAX = 200  # a long narrative line that mentions 来源 is content
 _WS = regex.compile(r"[ \t\r\n\f\v]+")
 _SPACES = str.maketrans({"\xa0": " ", "\u3000": " ", "\u200b": None, "\ufeff": None, "\x00": None})
-_NONSPACE = regex.compile(r"\S")
 
 _MAX_DEPTH = 200  # element nesting beyond this is read as plain text, not walked
 _MAX_TABLE_NESTING = 16
@@ -155,8 +153,12 @@ def _is_big(table) -> bool:
     return False
 
 
+def _nonspace(s: str) -> int:
+    return len("".join(s.split()))  # str.split() also splits on NBSP and U+3000
+
+
 def _text_len(el) -> int:
-    return len(fold("".join(el.itertext())))
+    return _nonspace("".join(el.itertext()))
 
 
 class _Flow:
@@ -185,7 +187,7 @@ class _Flow:
         if not s:
             return
         self.buf.append(s)
-        n = len(_NONSPACE.findall(s.translate(_SPACES)))
+        n = _nonspace(s)
         self.chars += n
         if link:
             self.link_chars += n
@@ -344,6 +346,8 @@ class _Reader:
                         taken.add((rr, cc))
                 col += colspan
             width = max(width, col)
+        if n_rows * width > _MAX_GRID:  # Table.grid() would allocate every slot
+            raise CorruptFile(f"an HTML table of {n_rows}x{width} grid cells is beyond any report (colspan out of range)")
         chrome = chrome and any(c.text for c in cells)
         return Table(cells=cells, n_rows=n_rows, n_cols=width), chrome
 
