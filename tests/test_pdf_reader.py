@@ -153,11 +153,11 @@ def test_page_numbers_and_running_header_dropped():
     pages = []
     for n in (1, 2):
         chars = text_chars("某某县财政局绩效自评报告", 200, 30)  # running header
-        chars += text_chars(f"正文第{n}页的内容。", 60, 400)
+        chars += text_chars(f"{n}、正文第{n}页的内容。", 60, 400)
         chars += text_chars(f"- {n} -", 290, 800)  # page number
         pages.append(PageData(n, 595, 842, chars=chars))
     doc = build_document(pages)
-    assert [b.text for b in doc.blocks] == ["正文第1页的内容。", "正文第2页的内容。"]
+    assert [b.text for b in doc.blocks] == ["1、正文第1页的内容。", "2、正文第2页的内容。"]
     assert doc.pages == 2 and doc.blocks[1].page == 2
 
 
@@ -208,10 +208,11 @@ def test_table_after_text_on_next_page_is_a_new_table():
 
 
 def test_vertically_merged_label_across_break_is_extended():
-    p1 = _page_with_table(1, [72, 90, 108], [["类别", "指标"], ["产出", "指标1"]])
-    # On page 2 the label column's first slot is the rest of the merged "产出" cell.
-    p2 = _page_with_table(2, [72, 90, 108], [["", "指标2"], ["效益", "指标3"]])
-    p2.hsegs = [h for h in p2.hsegs if not (h[0] == 90 and h[1] == 60)]
+    xs = (60, 160, 260, 540)
+    p1 = _page_with_table(1, [72, 90, 108], [["类别", "分类", "指标"], ["产出", "数量", "指标1"]], xs)
+    # On page 2 the label column's first slot is the rest of the merged "产出"
+    # cell: the only empty slot in a column of labels, in a fresh row.
+    p2 = _page_with_table(2, [72, 90, 108], [["", "质量", "指标2"], ["效益", "社会", "指标3"]], xs)
     b = TableBuild(_filled(p1))
     b.add(_filled(p2))
     label = [c for c in b.cells if c.text == "产出"][0]
