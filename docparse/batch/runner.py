@@ -207,7 +207,9 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         tasks: list[tuple[inp.Entry, str]] = []
         primary_of: dict[str, str] = {}  # sha → label being extracted this run
         waiters: dict[str, list[inp.Entry]] = {}
-        for e in entries:
+        # Loose files before archive members: of two copies, the loose one is
+        # extracted and owns the JSON, whose source.file then names a real path.
+        for e in sorted(entries, key=lambda e: e.path is None):
             prev = manifest.records.get(e.label)
             if e.kind != inp.CANDIDATE:
                 rec = {"input": e.label, "sha256": e.sha256, "status": e.kind, "reason": e.reason}
