@@ -105,6 +105,7 @@ def test_chrome_dropped():
       <nav><a href="/">首页</a></nav>
       <div class="main-menu"><ul><li><a href="/a">政务公开</a></li><li><a href="/b">办事服务</a></li></ul></div>
       <ul><li><a href="/c">机构概况</a></li><li><a href="/d">领导信息</a></li></ul>
+      <table><tr><td><a href="/">首页</a></td><td>|</td><td><a href="/e">政务公开</a></td></tr></table>
       <div class="position">当前位置：<a href="/">首页</a> &gt; <a href="/x">绩效评价</a></div>
       <div class="crumbs"><a href="/">首页</a> / 政务公开</div>
       <h1>某局2022年度部门整体支出绩效自评报告</h1>

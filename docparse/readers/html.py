@@ -30,6 +30,7 @@ from lxml import etree
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import CorruptFile
 from ..limits import Deadline, Limits
+from ..text import fold
 
 # -- character set ----------------------------------------------------------
 
@@ -166,7 +167,9 @@ class _Flow:
 
     def __init__(self, cell: bool):
         self.cell = cell
-        self.items: list = []  # ("line", text, level, link_ratio) or Table
+        # ("line", text, level, link_ratio, words) or Table; words counts letters
+        # and digits, so "首页 | 政务公开" is all link and "——" is no words at all.
+        self.items: list = []
         self.buf: list[str] = []
         self.chars = 0
         self.link_chars = 0
@@ -187,7 +190,7 @@ class _Flow:
         if not s:
             return
         self.buf.append(s)
-        n = _nonspace(s)
+        n = sum(map(str.isalnum, s))
         self.chars += n
         if link:
             self.link_chars += n
@@ -197,7 +200,7 @@ class _Flow:
             text = _WS.sub(" ", "".join(self.buf)).translate(_SPACES).strip()
             if text:
                 ratio = self.link_chars / self.chars if self.chars else 0.0
-                self.items.append(("line", text, self.level, ratio))
+                self.items.append(("line", text, self.level, ratio, self.chars))
         self.buf = []
         self.chars = self.link_chars = 0
 
@@ -294,7 +297,7 @@ class _Reader:
         if flow.cell:
             # A table inside a cell: its cells' text as lines, like the docx reader.
             for c in t.cells:
-                flow.items.append(("line", c.text, None, 0.0))
+                flow.items.append(("line", c.text, None, 0.0, 1))
         elif not chrome:
             flow.items.append(t)
 
@@ -338,7 +341,8 @@ class _Reader:
                 sub.newline()
                 lines = [it[1] for it in sub.items]
                 text = "\n".join(lines)
-                if text and not all(it[3] >= 0.9 or _chrome_line(it[1]) for it in sub.items):
+                # A menu or print-bar table: every cell links, separators or chrome lines.
+                if text and not all(it[4] == 0 or it[3] >= 0.9 or _chrome_line(it[1]) for it in sub.items):
                     chrome = False
                 cells.append(Cell(row=r, col=col, text=text, rowspan=rowspan, colspan=colspan))
                 for rr in range(r, r + rowspan):
@@ -348,7 +352,7 @@ class _Reader:
             width = max(width, col)
         if n_rows * width > _MAX_GRID:  # Table.grid() would allocate every slot
             raise CorruptFile(f"an HTML table of {n_rows}x{width} grid cells is beyond any report (colspan out of range)")
-        chrome = chrome and any(c.text for c in cells)
+        chrome = chrome and any(fold(c.text) for c in cells)
         return Table(cells=cells, n_rows=n_rows, n_cols=width), chrome
 
 
@@ -362,7 +366,7 @@ def _blocks(items) -> list:
         if isinstance(it, Table):
             blocks.append(it)
             continue
-        _, text, level, link_ratio = it
+        _, text, level, link_ratio, _ = it
         if _chrome_line(text):
             continue
         # Menus, related-article lists, "上一篇" links: lines that are all links.
