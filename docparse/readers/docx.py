@@ -13,7 +13,7 @@ from ..document import Cell, Document, Paragraph, Table
 from ..errors import CorruptFile, UnsupportedFormat
 from ..limits import Deadline, Limits
 from .numbering import Numberer
-from .ooxml import Package
+from .ooxml import Package, parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -76,10 +76,13 @@ class _Styles:
 
 
 class _Reader:
-    def __init__(self, pkg: Package, limits: Limits):
+    def __init__(self, pkg: Package, limits: Limits, uses_styles: bool = True):
         self.limits = limits
         self.deadline = Deadline(limits.max_seconds)
-        self.styles = _Styles(pkg.xml("word/styles.xml") if pkg.has("word/styles.xml") else None)
+        # styles.xml is often 5x the size of the body (python-docx/Word templates carry every
+        # built-in style); it is only consulted through w:pStyle, so skip it when none is used.
+        has_styles = uses_styles and pkg.has("word/styles.xml")
+        self.styles = _Styles(pkg.xml("word/styles.xml") if has_styles else None)
         self.numberer = Numberer(pkg.xml("word/numbering.xml") if pkg.has("word/numbering.xml") else None)
 
     # -- paragraphs -------------------------------------------------------
@@ -227,12 +230,13 @@ def read_docx(data: bytes, limits: Limits) -> Document:
         if "mimetype" in names or "content.xml" in names:
             raise UnsupportedFormat("this is an OpenDocument file, not a Word .docx")
         raise CorruptFile("the .docx has no word/document.xml")
-    root = pkg.xml("word/document.xml")
+    raw = pkg.read("word/document.xml")
+    root = parse_xml(raw, "word/document.xml")
     for fb in list(root.iter(MC_FALLBACK)):  # alternate renderings duplicate text
         fb.getparent().remove(fb)
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("word/document.xml has no body")
-    reader = _Reader(pkg, limits)
+    reader = _Reader(pkg, limits, uses_styles=b"pStyle" in raw)
     return Document(blocks=reader.body(body), format="docx", pages=_pages(pkg))
 
