@@ -14,6 +14,7 @@ Amounts never touch ``float``: ``parse_amount`` goes from the cell text to a
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from decimal import Decimal, InvalidOperation
 
 import regex
@@ -26,6 +27,13 @@ def fold(s: str | None) -> str:
     """Matching key: NFKC, no white space, plain quotes and dashes."""
     if not s:
         return ""
+    return _fold(s)
+
+
+# Extractors fold the same cell texts and labels over and over (every label
+# lookup, every anchor search); NFKC dominates, so remember recent keys.
+@lru_cache(maxsize=16384)
+def _fold(s: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", s)).translate(_QUOTES)
 
 
@@ -46,7 +54,7 @@ def squash(s: str | None) -> str | None:
 
 
 # Placeholders printed in empty amount cells; they mean "nothing", not zero.
-_EMPTY_MARKS = {"", "-", "--", "/", "无", "——", "—", "…", "...", "……"}
+_EMPTY_MARKS = {"", "-", "--", "/", "无", "——", "—", "…", "...", "……", "......"}
 _NUMBER = regex.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 
 
