@@ -12,6 +12,7 @@ from __future__ import annotations
 from ...document import Cell, Document, Paragraph, Table
 from ...errors import CorruptFile, DocparseError, ScannedPDF
 from ...limits import Deadline, Limits
+from ...text import fold
 from .source import PageData, PdfiumSource
 from .tables import TOL, PageTable, TableBuild, cluster, fill_text, find_tables
 from .text import Line, bbox_of, build_lines, is_page_number, paragraph_text, paragraphs
@@ -71,7 +72,6 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
 
 def drop_furniture(pages: list[PageData], lines_by_page: list[list[Line]]) -> None:
     """Remove page numbers and running headers/footers from the body lines."""
-    from ...text import fold
 
     def in_margin(ln: Line, page: PageData) -> bool:
         return ln.bottom < page.height * _MARGIN or ln.top > page.height * (1 - _MARGIN)
@@ -89,12 +89,9 @@ def drop_furniture(pages: list[PageData], lines_by_page: list[list[Line]]) -> No
             for ln in lines
             if not (in_margin(ln, page) and (is_page_number(ln.text) or _furniture_key(ln.text) in repeated))
         ]
-    del fold
 
 
 def _furniture_key(text: str) -> str:
-    from ...text import fold
-
     return "".join("#" if ch.isdigit() else ch for ch in fold(text))
 
 
@@ -145,25 +142,34 @@ def build_document(pages: list[PageData], deadline: Deadline | None = None) -> D
                 build = TableBuild(t)
                 blocks.append(build)
                 build_idx = len(blocks) - 1
-        # A table that does not end its page cannot go on to the next.
-        if build is not None and (not items or items[-1][2] is not _last_piece(build, tables)):
-            build = None if items and items[-1][1] == 0 else build
+        # A table followed by text on its page cannot go on to the next.
+        if items and items[-1][1] == 0:
+            build = None
     flush()
     out = [_to_table(b) if isinstance(b, TableBuild) else b for b in blocks]
     return Document(blocks=out, format="pdf", pages=len(pages))
 
 
-def _last_piece(build: TableBuild, tables: list[PageTable]):
-    return tables[-1] if tables else None
-
-
 def _margins(lines: list[Line]) -> tuple[float, float]:
-    """The body's left and right text edges: the most common line starts/ends."""
+    """The body's left and right text edges."""
     if not lines:
         return 0.0, 0.0
     left = _mode([round(ln.x0) for ln in lines]) or min(ln.x0 for ln in lines)
-    right = _mode([round(ln.x1) for ln in lines], min_count=3) or max(ln.x1 for ln in lines)
+    # Right: the furthest line end (justified/wrapped lines reach the edge; a
+    # common end could be a run of equal-length headings).
+    right = max(_core_end(ln) for ln in lines)
     return float(left), float(right)
+
+
+_HANGING = set("，。、；：？！）》」』”’,.;:?!)")
+
+
+def _core_end(ln: Line) -> float:
+    """Where a line ends, not counting punctuation that may hang past the margin."""
+    for c in reversed(ln.chars):
+        if c[0] not in _HANGING:
+            return c[3]
+    return ln.x1
 
 
 def _mode(values: list[int], min_count: int = 2):

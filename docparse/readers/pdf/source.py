@@ -131,8 +131,8 @@ class PdfiumSource:
         got = raw.FPDFText_GetText(tp, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
         units = buf.raw[: max(0, got - 1) * 2]
         if got - 1 == n:
-            # One UTF-16 unit per char index; decode unit by unit so that a
-            # surrogate half cannot shift later indices.
+            # One UTF-16 unit per char index; any surrogate (a char outside
+            # the BMP) would shift indices, so then ask char by char.
             text = units.decode("utf-16-le", errors="surrogatepass")
             if len(text) == n and not _has_surrogate(text):
                 return text

@@ -182,7 +182,9 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
                 gap_ok = step < (pitch * 1.3 + 0.1 if pitch else 2.2)
             # Full: reaches the right edge, or (a centred title) nearly the
             # whole column's width.
-            full = prev.x1 >= right - 1.6 * size or prev.x1 - prev.x0 >= right - left - 2.5 * size
+            # The line broke because the next line's first word did not fit.
+            w = first_word_width(ln)
+            full = prev.x1 + w >= right - 0.5 * size or prev.x1 - prev.x0 + w >= right - left - 0.5 * size
             # Indented, unless centred (a centred label's short last line).
             indented = ln.x0 > left + 0.8 * ln.size and abs(ln.x0 + ln.x1 - left - right) > 2 * size
             new = not full or not gap_ok or indented or starts_heading(ln.text)
@@ -192,6 +194,23 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
             out[-1].append(ln)
         prev = ln
     return out
+
+
+_NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%\"'")
+
+
+def first_word_width(ln: Line) -> float:
+    """Width of what a line starts with that could not be split: one CJK
+    character, or a run of Latin letters/digits, plus punctuation that may not
+    begin a line."""
+    chars = ln.chars
+    i = 1
+    if not is_cjk(chars[0][0]):
+        while i < len(chars) and not is_cjk(chars[i][0]):
+            i += 1
+    while i < len(chars) and chars[i][0] in _NO_LINE_START:
+        i += 1
+    return chars[i - 1][3] - chars[0][1]
 
 
 def _usual_pitch(lines: list[Line]) -> float:
