@@ -184,7 +184,7 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
             # whole column's width.
             # The line broke because the next line's first word did not fit.
             w = first_word_width(ln)
-            full = prev.x1 + w >= right - 0.5 * size or prev.x1 - prev.x0 + w >= right - left - 0.5 * size
+            full = prev.x1 + w >= right - size or prev.x1 - prev.x0 + w >= right - left - size
             # Indented, unless centred (a centred label's short last line).
             indented = ln.x0 > left + 0.8 * ln.size and abs(ln.x0 + ln.x1 - left - right) > 2 * size
             new = not full or not gap_ok or indented or starts_heading(ln.text)
