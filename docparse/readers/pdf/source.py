@@ -14,6 +14,7 @@ helper layer per character would cost several times more.
 from __future__ import annotations
 
 import ctypes
+import re
 from dataclasses import dataclass, field
 
 from ...errors import CorruptFile, EncryptedFile, LimitExceeded
@@ -192,8 +193,11 @@ def _add_line(page: PageData, a: tuple, b: tuple) -> None:
         page.vsegs.append(((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogate(s: str) -> bool:
-    return any(0xD800 <= ord(c) <= 0xDFFF for c in s)
+    return _SURROGATE.search(s) is not None
 
 
 def _chr(code: int) -> str:
