@@ -37,11 +37,18 @@ def _fold(s: str) -> str:
     return _WS.sub("", unicodedata.normalize("NFKC", s)).translate(_QUOTES)
 
 
+_INLINE_WS = regex.compile(r"[ \t\u3000\u00a0]+")
+# White space next to a CJK character or full-width punctuation is alignment
+# padding (Word users space-align with runs of blanks), not content; a PDF
+# of the same page does not even have it. Between Latin words it is kept.
+_CJK_PAD = regex.compile(r"(?<=[\p{Han}\p{InCJK_Symbols_and_Punctuation}\uff00-\uffef]) | (?=[\p{Han}\p{InCJK_Symbols_and_Punctuation}\uff00-\uffef])")
+
+
 def clean(s: str | None) -> str | None:
-    """Output text: lines stripped, blank lines dropped; None when empty."""
+    """Output text: lines stripped, padding collapsed, blank lines dropped; None when empty."""
     if s is None:
         return None
-    lines = [ln.strip(" \t\u3000\u00a0\r") for ln in s.replace("\r\n", "\n").split("\n")]
+    lines = (_CJK_PAD.sub("", _INLINE_WS.sub(" ", ln)).strip() for ln in s.replace("\r\n", "\n").split("\n"))
     out = "\n".join(ln for ln in lines if ln)
     return out or None
 
