@@ -369,3 +369,14 @@ def test_real_reports_equal_docparse_extract(tmp_path):
         assert got == want
     assert m[f"{src}/archive.zip::报告/{goldens[0].name}"]["reason"].startswith("duplicate of")
     assert s.failed == 1
+
+
+def test_file_queued_behind_a_hung_one_still_runs(tmp_path):
+    (tmp_path / "a-hang.docx").write_bytes(b"HANG")
+    (tmp_path / "b-exit.docx").write_bytes(b"EXIT")
+    (tmp_path / "c-ok.docx").write_bytes(fake_report_bytes("c"))
+    s = run_batch([str(tmp_path)], str(tmp_path / "out"), jobs=1, timeout=1, extractor=FAKE, progress=False)
+    m = assert_consistent(tmp_path / "out")
+    assert [m[str(tmp_path / n)]["status"] for n in ("a-hang.docx", "b-exit.docx", "c-ok.docx")] == \
+        ["failed", "failed", "ok"]
+    assert s.workers_replaced >= 2

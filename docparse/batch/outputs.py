@@ -177,7 +177,10 @@ def _line(rec: dict) -> str:
 
 
 def write_report(outdir: str, rel: str, text: str) -> None:
-    path = os.path.join(outdir, rel)
+    write_report_path(os.path.join(outdir, rel), text)
+
+
+def write_report_path(path: str, text: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     atomic_write_text(path, text if text.endswith("\n") else text + "\n")
 

@@ -16,6 +16,7 @@ import os
 import resource
 import signal
 import time
+from collections import deque
 from dataclasses import dataclass
 from multiprocessing import connection
 from typing import Callable, Iterator
@@ -31,6 +32,7 @@ class Task:
     label: str
     path: str | None  # read by the worker
     data: bytes | None  # or given in memory (archive members)
+    output: str | None = None  # where the worker writes the JSON (else it returns it)
 
 
 # --- in the worker ----------------------------------------------------------------
@@ -93,7 +95,15 @@ def _run_one(fn: Callable, task: Task, timeout: float, limits) -> dict:
         src = task.data if task.data is not None else task.path
         report = fn(src, filename=task.label, limits=limits)
         text, sha, warnings, failed = _counts(report)
-        res = {"status": "ok", "json": text, "sha256": sha, "warnings": warnings, "failed_checks": failed}
+        res = {"status": "ok", "sha256": sha, "warnings": warnings, "failed_checks": failed}
+        if task.output:
+            # Written here, not in the parent: keeps the parent's per-file work
+            # small, which is what lets throughput scale with --jobs.
+            from .outputs import write_report_path
+
+            write_report_path(task.output, text)
+        else:
+            res["json"] = text
     except LimitExceeded as e:
         if e.limit == "max_seconds":
             res["reason"] = f"timeout after {timeout:g} s"
@@ -159,15 +169,18 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
 
 # --- in the parent -----------------------------------------------------------------
 
+PIPELINE = 2  # tasks queued per worker: the next file is ready while the parent commits the last
+
+
 class _Worker:
-    __slots__ = ("proc", "conn", "ready", "task", "started", "ntasks")
+    __slots__ = ("proc", "conn", "ready", "tasks", "started", "ntasks")
 
     def __init__(self, proc, conn):
         self.proc = proc
         self.conn = conn
         self.ready = False
-        self.task: Task | None = None
-        self.started = 0.0
+        self.tasks: deque[Task] = deque()  # sent, not answered; the head is running
+        self.started = 0.0  # when the head task started (as far as the parent can tell)
         self.ntasks = 0
 
 
@@ -190,6 +203,7 @@ class Pool:
         self.workers: list[_Worker] = []
         self.peak_rss_kb = 0
         self.replaced = 0
+        self._retry: deque[Task] = deque()  # queued behind a file that killed its worker
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -209,48 +223,55 @@ class Pool:
     def _retire(self, w: _Worker, kill: bool) -> None:
         if kill and w.proc.is_alive():
             w.proc.kill()
-        w.proc.join(timeout=5 if not kill else None)
+        w.proc.join(timeout=None if kill else 5)
         if w.proc.is_alive():
             w.proc.kill()
             w.proc.join()
         w.conn.close()
         self.workers.remove(w)
+        # tasks queued behind the head go back to be run elsewhere
+        self._retry.extendleft(reversed(w.tasks))
+        w.tasks.clear()
 
     def run(self, tasks: Iterator[Task], on_result: Callable[[Task, dict], None],
             should_stop: Callable[[], bool] = lambda: False) -> bool:
         """Feed every task to the workers; False if stopped early."""
-        tasks = iter(tasks)
+        source = iter(tasks)
         exhausted = False
-        pending: Task | None = None
+
+        def next_task() -> Task | None:
+            nonlocal exhausted
+            if self._retry:
+                return self._retry.popleft()
+            if exhausted:
+                return None
+            t = next(source, None)
+            exhausted = t is None
+            return t
+
         try:
             while True:
                 if should_stop():
                     return False
-                # keep jobs workers alive while there may be work
-                if not exhausted and pending is None:
-                    pending = next(tasks, None)
-                    exhausted = pending is None
-                while len(self.workers) < self.jobs and (pending is not None or not exhausted):
+                more = bool(self._retry) or not exhausted
+                while more and len(self.workers) < self.jobs:
                     self._spawn()
-                # dispatch
-                for w in self.workers:
-                    if pending is None:
-                        if exhausted:
+                for w in self.workers:  # dispatch, the least loaded first
+                    while w.ready and len(w.tasks) < PIPELINE and w.ntasks < MAX_TASKS_PER_WORKER:
+                        t = next_task()
+                        if t is None:
                             break
-                        pending = next(tasks, None)
-                        if pending is None:
-                            exhausted = True
-                            break
-                    if w.ready and w.task is None:
                         try:
-                            w.conn.send(pending)
-                        except (OSError, BrokenPipeError):
-                            continue  # dead: reaped below, task stays pending
-                        w.task, w.started = pending, time.monotonic()
+                            w.conn.send(t)
+                        except OSError:
+                            self._retry.appendleft(t)  # dead: reaped below
+                            break
+                        if not w.tasks:
+                            w.started = time.monotonic()
+                        w.tasks.append(t)
                         w.ntasks += 1
-                        pending = None
-                busy = [w for w in self.workers if w.task is not None]
-                if exhausted and pending is None and not busy:
+                busy = [w for w in self.workers if w.tasks]
+                if exhausted and not self._retry and not busy:
                     return True
                 now = time.monotonic()
                 wait_for = 0.5  # also how fast a SIGINT is noticed
@@ -274,12 +295,13 @@ class Pool:
             if msg is not None:
                 if msg[0] == "ready":
                     w.ready = True
-                elif msg[0] == "done" and w.task is not None and msg[1] == w.task.id:
+                elif msg[0] == "done" and w.tasks and msg[1] == w.tasks[0].id:
                     res = msg[2]
                     self.peak_rss_kb = max(self.peak_rss_kb, res.pop("maxrss_kb", 0) or 0)
-                    task, w.task = w.task, None
+                    task = w.tasks.popleft()
+                    w.started = time.monotonic()  # the next queued file starts now
                     on_result(task, res)
-                    if res.get("recycle") or w.ntasks >= MAX_TASKS_PER_WORKER:
+                    if res.get("recycle") or (w.ntasks >= MAX_TASKS_PER_WORKER and not w.tasks):
                         if not res.get("recycle"):
                             try:
                                 w.conn.send(None)
@@ -287,32 +309,35 @@ class Pool:
                                 pass
                         self._retire(w, kill=False)
                         self.replaced += 1
-                        return
+                    return
         if not alive or w.proc.sentinel in ready:
-            if w.conn.poll() if alive else False:
+            if alive and w.conn.poll():
                 return  # a last message is still queued: read it first
             w.proc.join(timeout=1)
-            task = w.task
+            task = w.tasks.popleft() if w.tasks else None
+            started = w.started
             self._retire(w, kill=True)
             self.replaced += 1
             if task is not None:
                 on_result(task, {"status": "failed", "reason": _death_reason(w.proc.exitcode),
-                                 "seconds": round(time.monotonic() - w.started, 3)})
+                                 "seconds": round(time.monotonic() - started, 3)})
             return
-        if w.task is not None and time.monotonic() - w.started >= self.timeout:
-            task = w.task
+        if w.tasks and time.monotonic() - w.started >= self.timeout:
+            task = w.tasks.popleft()
+            started = w.started
             self._retire(w, kill=True)
             self.replaced += 1
             on_result(task, {"status": "failed", "reason": f"timeout after {self.timeout:g} s",
-                             "seconds": round(time.monotonic() - w.started, 3)})
+                             "seconds": round(time.monotonic() - started, 3)})
 
     def close(self) -> None:
+        self._retry.clear()
         for w in list(self.workers):
-            if w.task is None and w.proc.is_alive():
+            idle = not w.tasks
+            if idle and w.proc.is_alive():
                 try:
                     w.conn.send(None)
                 except OSError:
                     pass
-                self._retire(w, kill=False)
-            else:
-                self._retire(w, kill=True)
+            w.tasks.clear()
+            self._retire(w, kill=not idle)

@@ -248,8 +248,9 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
             loader = inp.MemberLoader()
             try:
                 for i, (e, _rel) in by_id.items():
+                    dest = os.path.join(outdir, _rel)
                     if e.path is not None:
-                        yield Task(i, e.label, e.path, None)
+                        yield Task(i, e.label, e.path, None, dest)
                         continue
                     try:
                         data = loader.read(e.chain)
@@ -257,7 +258,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                         on_result(Task(i, e.label, None, None),
                                   {"status": "failed", "reason": f"corrupt: cannot read the zip member again ({exc})"})
                         continue
-                    yield Task(i, e.label, None, data)
+                    yield Task(i, e.label, None, data, dest)
             finally:
                 loader.close()
 
@@ -266,7 +267,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
             e, rel = by_id[task.id]
             summary.extracted += 1
             if res["status"] == "ok":
-                out.write_report(outdir, rel, res["json"])
+                if "json" in res:  # else the worker wrote it
+                    out.write_report(outdir, rel, res["json"])
                 rec = {"input": e.label, "sha256": e.sha256, "status": "ok", "reason": None, "output": rel,
                        "warnings": res.get("warnings"), "failed_checks": res.get("failed_checks"),
                        "seconds": res.get("seconds")}
