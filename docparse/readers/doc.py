@@ -72,7 +72,10 @@ def _why(stderr: bytes, stdout: bytes) -> str:
 def convert_to_docx(data: bytes, limits: Limits, suffix: str = ".doc") -> tuple[bytes, float]:
     """The .docx bytes LibreOffice makes of ``data``, and the seconds it took."""
     soffice = find_soffice()
-    timeout = max(1.0, min(float(limits.max_seconds), MAX_CONVERT_SECONDS))
+    # Leave a share of max_seconds for reading and extracting, and time out
+    # before a batch worker's own wall clock (set to max_seconds) kills the
+    # worker: only this process can kill LibreOffice's group and clean up.
+    timeout = max(0.5, min(0.8 * float(limits.max_seconds), MAX_CONVERT_SECONDS))
     with tempfile.TemporaryDirectory(prefix="docparse-doc-") as tmp:
         tmpdir = Path(tmp)
         src = tmpdir / f"input{suffix}"
