@@ -28,7 +28,8 @@ COLUMNS = {
 }
 # Clauses about another year are not compared with this year's tables.
 _OTHER_YEAR = ("上年度", "上一年度", "去年", "比上年", "同比")
-_AMOUNT = regex.compile(r"[为是共计达:]{0,3}(-?\d+(?:\.\d+)?)(万元|元)")
+_AMOUNT = regex.compile(r"[为是共计达:]{0,3}(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(万元|元)")
+_TO_YUAN = {"元": Decimal(1), "万元": Decimal(10000)}
 
 
 def _places(d: Decimal) -> int:
@@ -157,8 +158,11 @@ def _narrative(report: Report, spec) -> list[Check]:
         if hit is None:
             continue
         value, unit = hit
-        stated = value if unit == f.currency_unit else None
-        ok = stated is not None and same(value, table_value)
+        # The narrative may state the table's figure in the other unit
+        # (9037.07万元 for 90370744.45 元): compare in the narrative's unit.
+        table_unit = f.currency_unit or unit
+        converted = table_value * _TO_YUAN[table_unit] / _TO_YUAN[unit]
+        ok = same(value, converted)
         msg = "" if ok else (
             f"narrative states {format(value, 'f')}{unit}; the table has {format(table_value, 'f')} {f.currency_unit or ''}".rstrip())
         out.append(Check(rule=rule["rule"], subject=rule["subject"], ok=ok,
@@ -175,6 +179,6 @@ def _first_figure(clauses: list[str], phrases: list[str]):
             while i >= 0:
                 m = _AMOUNT.match(clause, i + len(p))
                 if m:
-                    return Decimal(m.group(1)), m.group(2)
+                    return Decimal(m.group(1).replace(",", "")), m.group(2)
                 i = clause.find(p, i + 1)
     return None
