@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import time
 
@@ -20,8 +22,13 @@ class Progress:
             import tqdm
 
             tqdm.tqdm.monitor_interval = 0  # no monitor thread: workers are forked
-            self._bar = tqdm.tqdm(total=total, file=self.stream, unit="file", dynamic_ncols=True,
-                                  smoothing=0.1, desc="batch")
+            try:
+                cols = os.get_terminal_size(self.stream.fileno()).columns
+            except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+                cols = 0
+            # a pty with no size (script, some CI) reports 0 columns: tqdm would draw nothing
+            size = {"dynamic_ncols": True} if cols > 0 else {"ncols": 100}
+            self._bar = tqdm.tqdm(total=total, file=self.stream, unit="file", smoothing=0.1, desc="batch", **size)
 
     def log(self, msg: str) -> None:
         if self.quiet:

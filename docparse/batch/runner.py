@@ -299,6 +299,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
 
         # --- finish: one line per input, derived files rebuilt --------------------------
         manifest.compact(order=this_run)
+        out.remove_stale_temps(outdir)  # a worker killed mid-write leaves its temp file
         out.remove_orphans(outdir, manifest)
         summary.rows = out.rebuild(outdir, manifest, sqlite)
     finally:
