@@ -97,6 +97,17 @@ def test_cjk_lines_join_without_space_latin_with_one():
     assert join_lines("2022年", "9692.78万元") == "2022年9692.78万元"
 
 
+def test_number_wrapped_in_narrow_cell_joins_without_space():
+    assert join_lines("186.45230", "0") == "186.452300"
+    assert join_lines("142", "365800") == "142365800"
+    assert join_lines("total 186", "items") == "total 186 items"  # Latin words keep theirs
+    # Through a narrow cell: the number wraps onto a second line.
+    hs, vs = ruled([0, 60], [0, 40])
+    chars = text_chars("186.45230", 5, 3) + text_chars("0", 5, 18)
+    doc = build_document([PageData(1, 400, 800, chars=chars, hsegs=hs, vsegs=vs)])
+    assert doc.blocks[0].cells[0].text == "186.452300"
+
+
 def test_line_text_keeps_latin_word_gaps_only():
     chars = text_chars("任务1：", 0, 0) + text_chars("Hello", 60, 0) + text_chars("world", 90, 0)
     (line,) = build_lines(chars)

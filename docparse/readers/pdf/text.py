@@ -69,10 +69,19 @@ def join_chars(chars: list, size: float) -> str:
 
 
 def join_lines(a: str, b: str) -> str:
-    """Two wrapped lines of one paragraph: a space only between Latin words."""
+    """Two wrapped lines of one paragraph: a space only between Latin words.
+
+    A number too long for a narrow cell wraps mid-number (``186.45230`` |
+    ``0``): digits (or a decimal point) on both sides join without a space.
+    """
     if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
+        if a[-1] in _NUM and b[0] in _NUM:
+            return a + b
         return a + " " + b
     return a + b
+
+
+_NUM = set("0123456789.")
 
 
 def build_lines(chars: list, page: int | None = None) -> list[Line]:
