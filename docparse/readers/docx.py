@@ -9,6 +9,8 @@ skips leading grid columns. Word auto-numbering is rendered into the text.
 
 from __future__ import annotations
 
+import re
+
 from ..document import Cell, Document, Paragraph, Table
 from ..errors import CorruptFile, UnsupportedFormat
 from ..limits import Deadline, Limits
@@ -22,6 +24,16 @@ _T, _PPR, _TCPR = W + "t", W + "pPr", W + "tcPr"
 _TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym")
 _WRAPPERS = (_SDT, _SDTC, _CXML, W + "smartTag", W + "ins", W + "moveTo")
 _MAX_NESTING = 16  # tables inside tables; deeper is a hostile file, not a report
+_MAX_COLS = 1000  # grid columns in a row (Word allows 63); gridSpan/gridBefore beyond are damage
+_MAX_GRID = 4_000_000  # rows × columns of one table: Table.grid() allocates this many slots
+
+
+def _int(value, default: int) -> int:
+    """A numeric attribute; junk from a damaged or hostile file reads as the default."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _val(el, default=None):
@@ -60,7 +72,7 @@ class _Styles:
             self._raw[st.get(W + "styleId")] = (
                 _val(st.find(W + "name"), ""),
                 _val(st.find(W + "basedOn")),
-                None if outline is None else int(outline) + 1,
+                None if outline is None else _int(outline, 9) + 1,
                 None if num is None else (_val(num.find(W + "numId")), _val(num.find(W + "ilvl"))),
             )
         self._cache = {}
@@ -83,14 +95,63 @@ class _Styles:
         return out
 
 
+_STYLE_ID = re.compile(rb'w:styleId="([^"]*)"')
+_BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
+
+
+def _styles_subset(data: bytes, wanted: set[str]) -> bytes | None:
+    """styles.xml cut down to the w:style elements with these ids and those they are based on.
+
+    Templates carry every built-in style (python-docx's styles.xml is ~350 KB,
+    5x a report's body) and a report uses a handful. The cut is a plain byte
+    search; None when the file is not laid out as expected: parse it whole.
+    """
+    head = data.find(b"<w:styles")
+    head_end = data.find(b">", head) + 1
+    if head < 0 or W[1:-1].encode() not in data[head:head_end]:
+        return None
+    chunks: dict[int, bytes] = {}
+    todo, done = set(wanted), set()
+    while todo:
+        sid = todo.pop()
+        done.add(sid)
+        key = b'w:styleId="' + sid.encode() + b'"'
+        pos = data.find(key)
+        if pos < 0:
+            return None  # quoted or escaped differently: let the full parse decide
+        while pos >= 0:  # every element with this id: the last one wins, as in a full parse
+            start = data.rfind(b"<w:style", 0, pos)
+            gt = data.find(b">", pos)
+            end = gt + 1 if data[gt - 1:gt] == b"/" else data.find(b"</w:style>", gt) + len(b"</w:style>")
+            if start < 0 or gt < 0 or end < gt:
+                return None
+            chunk = chunks[start] = data[start:end]
+            for m in _BASED_ON.finditer(chunk):
+                base = m.group(1).decode()
+                if base not in done:
+                    todo.add(base)
+            if chunk.count(b"basedOn") != len(_BASED_ON.findall(chunk)):
+                return None
+            pos = data.find(key, end)
+    return data[head:head_end] + b"".join(chunks[k] for k in sorted(chunks)) + b"</w:styles>"
+
+
 class _Reader:
-    def __init__(self, pkg: Package, limits: Limits, uses_styles: bool = True):
+    def __init__(self, pkg: Package, limits: Limits, style_ids: set[str] | None = None):
         self.limits = limits
         self.deadline = Deadline(limits.max_seconds)
-        # styles.xml is often 5x the size of the body (python-docx/Word templates carry every
-        # built-in style); it is only consulted through w:pStyle, so skip it when none is used.
-        has_styles = uses_styles and pkg.has("word/styles.xml")
-        self.styles = _Styles(pkg.xml("word/styles.xml") if has_styles else None)
+        # Styles are only consulted through w:pStyle: read just the ones the body names.
+        root = None
+        if pkg.has("word/styles.xml") and (style_ids is None or style_ids):
+            data = pkg.read("word/styles.xml")
+            part = _styles_subset(data, style_ids) if style_ids else None
+            try:
+                root = parse_xml(part, "word/styles.xml") if part else None
+            except CorruptFile:
+                root = None
+            if root is None:
+                root = parse_xml(data, "word/styles.xml")
+        self.styles = _Styles(root)
         self.numberer = Numberer(pkg.xml("word/numbering.xml") if pkg.has("word/numbering.xml") else None)
 
     # -- paragraphs -------------------------------------------------------
@@ -111,7 +172,7 @@ class _Reader:
                 if ch:
                     try:
                         parts.append(chr(int(ch, 16)))
-                    except ValueError:
+                    except (ValueError, OverflowError):
                         pass
             else:
                 parts.append("\n")
@@ -121,7 +182,7 @@ class _Reader:
         if ppr is not None:
             style_id = _val(_child(ppr, W + "pStyle"))
             ol = _val(_child(ppr, W + "outlineLvl"))
-            outline = None if ol is None else int(ol) + 1
+            outline = None if ol is None else _int(ol, 9) + 1
             np_ = _child(ppr, W + "numPr")
             if np_ is not None:
                 num = (_val(_child(np_, W + "numId")), _val(_child(np_, W + "ilvl")))
@@ -134,7 +195,7 @@ class _Reader:
             num = (num[0], s_num[1])
         numbered = False
         if num is not None and num[0] not in (None, "0") and text.strip():
-            label = self.numberer.label(num[0], int(num[1] or 0))
+            label = self.numberer.label(num[0], _int(num[1], 0))
             if label:
                 text = label + text.lstrip()
                 numbered = True
@@ -156,7 +217,7 @@ class _Reader:
                 continue
             self.deadline.check()
             trpr = _child(tr, W + "trPr")
-            col = int(_val(None if trpr is None else _child(trpr, W + "gridBefore"), "0") or 0)
+            col = min(max(0, _int(_val(None if trpr is None else _child(trpr, W + "gridBefore")), 0)), _MAX_COLS)
             current: dict[int, Cell] = {}
             for tc in _children(tr):
                 if tc.tag != _TC:
@@ -165,7 +226,7 @@ class _Reader:
                 span = 1
                 vmerge = None
                 if tcpr is not None:
-                    span = max(1, int(_val(_child(tcpr, W + "gridSpan"), "1") or 1))
+                    span = min(max(1, _int(_val(_child(tcpr, W + "gridSpan")), 1)), _MAX_COLS)
                     vm = _child(tcpr, W + "vMerge")
                     if vm is not None:
                         vmerge = _val(vm, "continue")
@@ -179,7 +240,11 @@ class _Reader:
                 for k in range(col, col + span):
                     current[k] = cell
                 col += span
+                if col > _MAX_COLS:
+                    raise CorruptFile(f"a table row is wider than {_MAX_COLS} grid columns (gridSpan/gridBefore out of range)")
             width = max(width, col)
+            if (r + 1) * width > _MAX_GRID:
+                raise CorruptFile(f"a table has more than {_MAX_GRID} grid slots ({r + 1} rows × {width} columns)")
             above = current
             r += 1
         return Table(cells=cells, n_rows=r, n_cols=width)
@@ -222,8 +287,9 @@ def _pages(pkg: Package) -> int | None:
     except Exception:  # docProps is optional metadata; never fail on it
         return None
     for el in root.iter():
-        if isinstance(el.tag, str) and el.tag.endswith("}Pages") and (el.text or "").strip().isdigit():
-            return int(el.text.strip())
+        if isinstance(el.tag, str) and el.tag.endswith("}Pages"):
+            n = _int((el.text or "").strip(), -1)
+            return n if 0 <= n <= 1_000_000 else None
     return None
 
 
@@ -238,13 +304,12 @@ def read_docx(data: bytes, limits: Limits) -> Document:
         if "mimetype" in names or "content.xml" in names:
             raise UnsupportedFormat("this is an OpenDocument file, not a Word .docx")
         raise CorruptFile("the .docx has no word/document.xml")
-    raw = pkg.read("word/document.xml")
-    root = parse_xml(raw, "word/document.xml")
+    root = pkg.xml("word/document.xml")
     for fb in list(root.iter(MC_FALLBACK)):  # alternate renderings duplicate text
         fb.getparent().remove(fb)
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("word/document.xml has no body")
-    reader = _Reader(pkg, limits, uses_styles=b"pStyle" in raw)
+    reader = _Reader(pkg, limits, style_ids={_val(el) for el in root.iter(W + "pStyle")} - {None})
     return Document(blocks=reader.body(body), format="docx", pages=_pages(pkg))
 

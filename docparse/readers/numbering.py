@@ -18,6 +18,8 @@ _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _PAREN = "⑴⑵⑶⑷⑸⑹⑺⑻⑼⑽⑾⑿⒀⒁⒂⒃⒄⒅⒆⒇"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
+_MAX_LEVEL = 8  # Word lists have levels 0-8
+_MAX_START = 32767  # Word's largest list start value
 
 
 def _chinese_counting(n: int) -> str:
@@ -96,19 +98,30 @@ def _attr(el, name: str, default=None):
     return el.get(W + name, default)
 
 
+def _int(value, default: int, lo: int, hi: int) -> int:
+    """A numeric attribute clamped to what Word allows; junk reads as the default.
+    (An unchecked ilvl or start from a hostile file would drive loops.)"""
+    try:
+        return min(max(int(value), lo), hi)
+    except (TypeError, ValueError):
+        return default
+
+
 def _parse_levels(parent) -> dict[int, _Level]:
     levels = {}
     for lvl in parent.iterchildren(W + "lvl"):
-        ilvl = int(_attr(lvl, "ilvl", "0"))
+        ilvl = _int(_attr(lvl, "ilvl", "0"), -1, -1, _MAX_LEVEL + 1)
+        if not 0 <= ilvl <= _MAX_LEVEL:
+            continue
         lv = _Level()
         if (s := lvl.find(W + "start")) is not None:
-            lv.start = int(_attr(s, "val", "1"))
+            lv.start = _int(_attr(s, "val", "1"), 1, 0, _MAX_START)
         if (f := lvl.find(W + "numFmt")) is not None:
             lv.fmt = _attr(f, "val", "decimal")
         if (t := lvl.find(W + "lvlText")) is not None:
             lv.text = _attr(t, "val", "")
         if (r := lvl.find(W + "lvlRestart")) is not None:
-            lv.restart = int(_attr(r, "val", "0"))
+            lv.restart = _int(_attr(r, "val", "0"), 0, 0, _MAX_LEVEL + 1)
         lv.legal = lvl.find(W + "isLgl") is not None
         levels[ilvl] = lv
     return levels
@@ -130,9 +143,11 @@ class Numberer:
             aid = _attr(num.find(W + "abstractNumId"), "val")
             starts, lvls = {}, {}
             for ov in num.iterchildren(W + "lvlOverride"):
-                ilvl = int(_attr(ov, "ilvl", "0"))
+                ilvl = _int(_attr(ov, "ilvl", "0"), -1, -1, _MAX_LEVEL + 1)
+                if not 0 <= ilvl <= _MAX_LEVEL:
+                    continue
                 if (so := ov.find(W + "startOverride")) is not None:
-                    starts[ilvl] = int(_attr(so, "val", "1"))
+                    starts[ilvl] = _int(_attr(so, "val", "1"), 1, 0, _MAX_START)
                 lvls.update(_parse_levels(ov))
             self._nums[_attr(num, "numId")] = (aid, starts, lvls)
 
@@ -142,6 +157,8 @@ class Numberer:
             return None
         aid, starts, over = entry
         levels = {**self._abstract.get(aid, {}), **over}
+        if not 0 <= ilvl <= _MAX_LEVEL:
+            return None
         lv = levels.get(ilvl)
         if lv is None or lv.fmt == "bullet":
             return None

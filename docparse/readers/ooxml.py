@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from lxml import etree
 
@@ -68,7 +69,7 @@ class Package:
                         raise LimitExceeded("max_xml_bytes", f"{name} inflates past {cap} bytes")
         except LimitExceeded:
             raise
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
             raise CorruptFile(f"{name} is damaged ({e})") from None
         self._read_total += len(buf)
         if self._read_total > self.limits.max_unzipped_bytes:
