@@ -80,14 +80,26 @@ class Package:
         return parse_xml(self.read(name), name)
 
 
+def _doctype(name: str) -> CorruptFile:
+    # Office never writes a DTD (ECMA-376 forbids one); a part that has one is
+    # an entity attack (billion laughs, XXE) or damage. Refuse it outright.
+    return CorruptFile(f"{name} declares a DOCTYPE, which Office XML does not allow (entities are never expanded)")
+
+
 def parse_xml(data: bytes, name: str) -> etree._Element:
+    if b"<!DOCTYPE" in data[:4096] or "<!DOCTYPE".encode("utf-16-le") in data[:8192]:
+        raise _doctype(name)
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as e:
+        if b"<!DOCTYPE" in data[: 1 << 20]:
+            raise _doctype(name) from None
         msg = str(e)
         if "depth" in msg.lower() or "nested" in msg.lower():
             raise LimitExceeded("xml_depth", f"{name} is nested too deeply") from None
         raise CorruptFile(f"{name} is not well-formed XML ({msg})") from None
     if root is None:
         raise CorruptFile(f"{name} is empty")
+    if root.getroottree().docinfo.doctype:
+        raise _doctype(name)
     return root
