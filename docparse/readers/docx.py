@@ -95,7 +95,6 @@ class _Styles:
         return out
 
 
-_STYLE_ID = re.compile(rb'w:styleId="([^"]*)"')
 _BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
 
 
