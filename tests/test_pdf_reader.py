@@ -230,6 +230,44 @@ def test_vertically_merged_label_across_break_is_extended():
     assert (label.r, label.rs) == (1, 2)
 
 
+def _cut_header_pages(label_lines: list, next_text: str):
+    """Page 1 ends with a header row whose middle cell wraps; page 2 goes on."""
+    xs = (60, 160, 220, 540)
+    p1 = _page_with_table(1, [72, 110, 760], [["项目", "金额", "说明\n第二行"], ["", "", ""]], xs)
+    # The last row: 29.5 pt tall, one 13 pt line in it (more than 0.9 em left
+    # under it, but less than the 14 pt line pitch: no room for another line).
+    p1.hsegs += [(789.5, x0, x1) for x0, x1 in zip(xs, xs[1:])]
+    p1.vsegs += [(x, 760, 789.5) for x in xs]
+    p1.chars += text_chars("机构名称", 65, 764) + text_chars("其中：", 225, 764)
+    for k, (s, x) in enumerate(label_lines):
+        p1.chars += text_chars(s, x, 764 + 14 * k)
+    p2 = _page_with_table(2, [72, 97, 115], [["", next_text, "公务接待费"], ["平江县档案馆", "0.45", "0.45"]], xs)
+    return p1, p2
+
+
+def test_merged_header_cell_wrapping_over_page_break_is_one_cell():
+    # "三公经费合计" fills its narrow cell's line at the foot of page 1 and
+    # wraps to the top of page 2: one cell spanning both header rows.
+    p1, p2 = _cut_header_pages([("三公经费合", 165)], "计")
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (cell,) = [c for c in b.cells if "三公" in c.text]
+    assert cell.text == "三公经费合计" and (cell.r, cell.rs) == (2, 2)
+    assert "计" not in [c.text for c in b.cells]
+
+
+def test_centred_short_last_line_does_not_go_on_over_page_break():
+    # "成本指" | "标" (centred): the label ends; "社会效益" on page 2 is a new one.
+    p1, p2 = _cut_header_pages([("成本指", 175), ("标", 185)], "社会效益")
+    p1.chars = [c for c in p1.chars if c[0] not in "机"]
+    p1.hsegs = [h for h in p1.hsegs if h[0] != 789.5] + [(804, 60, 540)]
+    p1.vsegs = [(x, t, 804 if b == 789.5 else b) for x, t, b in p1.vsegs]
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    texts = [c.text for c in b.cells]
+    assert "成本指标" in texts and "社会效益" in texts
+
+
 def _filled(page):
     (t,) = find_tables(page.hsegs, page.vsegs, page.number)
     for ch in page.chars:

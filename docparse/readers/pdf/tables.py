@@ -16,6 +16,7 @@ from .text import Line, build_lines, paragraph_text, paragraphs, starts_heading,
 
 TOL = 2.0  # points: lines this close are the same grid line
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
+_PITCH = 1.3  # single line spacing of CJK fonts, in ems, when a table shows none
 _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
 
 
@@ -185,12 +186,17 @@ def _nearest(pos: list, v: float) -> int:
 def fill_text(table: PageTable) -> None:
     """Each cell's chars → its text (paragraphs joined by newlines)."""
     pads = []
+    steps = []  # line pitch in ems, from cells with several lines
     for cell in table.cells:
         if cell.chars:
             cell.lines = build_lines(cell.chars, cell.page)
             if len(cell.lines) > 1:
                 pads.append(cell.x1 - max(ln.x1 for ln in cell.lines))
+                for a, b in zip(cell.lines, cell.lines[1:]):
+                    steps.append((b.top - a.top) / max(a.size, b.size))
     pad = min(pads) if pads else _PAD
+    steps.sort()
+    pitch = min(steps[len(steps) // 2], 2.0) if steps else _PITCH
     pad = max(0.0, min(pad, 3 * _PAD))
     for cell in table.cells:
         if not cell.lines:
@@ -200,11 +206,16 @@ def fill_text(table: PageTable) -> None:
         paras = paragraphs(cell.lines, left, right, cell=True)
         cell.text = "\n".join(paragraph_text(p) for p in paras)
         last = cell.lines[-1]
-        # Open end: the last line fills the width and reaches the cell's
-        # bottom, so the text may go on past a page break.
+        # Open end: the last line fills the width and no further line fits
+        # under it (a merged cell's text can wrap past a row at a page foot
+        # with a line's height of padding left), so the text may go on past
+        # a page break.
+        # A centred short last line (a label's last character) is not full:
+        # the line must span the cell's width, not just end near its right.
         cell.open_end = (
             last.x1 >= right - 1.6 * last.size
-            and cell.bottom - last.bottom < 0.9 * last.size
+            and last.x1 - last.x0 >= right - (cell.x0 + pad) - 1.6 * last.size
+            and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
             and not cell.text.endswith(_FINAL)
         )
 
