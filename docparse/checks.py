@@ -146,7 +146,8 @@ def _narrative(report: Report, spec) -> list[Check]:
     if f is None or not report.narrative:
         return []
     text = fold("\n".join(_paragraphs(report.narrative)))
-    clauses = regex.split(r"[。；;\n]", text)
+    # Clauses about another year never state this year's figure; drop them once, not per rule.
+    clauses = [c for c in regex.split(r"[。；;\n]", text) if not any(m in c for m in _OTHER_YEAR)]
     out = []
     for rule in spec.narrative_rules:
         rows = getattr(f, rule["table"], [])
@@ -172,8 +173,6 @@ def _narrative(report: Report, spec) -> list[Check]:
 
 def _first_figure(clauses: list[str], phrases: list[str]):
     for clause in clauses:
-        if any(m in clause for m in _OTHER_YEAR):
-            continue
         for p in phrases:
             i = clause.find(p)
             while i >= 0:
