@@ -21,9 +21,13 @@ class Limits:
     max_file_bytes: int = 200 * MB  # the input file itself
     max_zip_entries: int = 5000  # members of a .docx/.xlsx container
     max_unzipped_bytes: int = 500 * MB  # all members read, decompressed
-    max_xml_bytes: int = 200 * MB  # one XML part, decompressed
+    # One XML part decompressed, or an HTML page. The parsed tree takes up to
+    # ~20x the text (hostile dense markup), so this bounds peak memory (< 1 GB);
+    # a 40-page report's document.xml is 1-3 MB.
+    max_xml_bytes: int = 24 * MB
     max_pages: int = 2000  # PDF pages
     max_chars_per_page: int = 200_000  # PDF characters on one page
+    max_chars: int = 2_000_000  # PDF characters in the whole document (~250 bytes each in memory)
     max_seconds: float = 120.0  # wall time for one document
 
     @classmethod

@@ -28,7 +28,7 @@ import regex
 from lxml import etree
 
 from ..document import Cell, Document, Paragraph, Table
-from ..errors import CorruptFile
+from ..errors import CorruptFile, LimitExceeded
 from ..limits import Deadline, Limits
 from ..text import fold
 
@@ -395,6 +395,8 @@ def parse(text: str):
 
 
 def read_html(data: bytes, limits: Limits) -> Document:
+    if len(data) > limits.max_xml_bytes:  # the tree costs many times the markup
+        raise LimitExceeded("max_xml_bytes", f"the HTML page is {len(data)} bytes > {limits.max_xml_bytes}")
     text, encoding, warnings = decode(data)
     if not text.strip():
         raise CorruptFile("the HTML page is empty")

@@ -28,6 +28,7 @@ def read_pdf(data: bytes, limits: Limits, source_cls=PdfiumSource) -> Document:
         raise
     except Exception as e:  # never let a library error escape
         raise CorruptFile(f"the PDF cannot be read: {_one_line(e)}") from None
+    src.deadline = deadline
     try:
         pages = []
         for i in range(src.page_count):

@@ -75,6 +75,8 @@ class PdfiumSource:
         if self.page_count > limits.max_pages:
             self.close()
             raise LimitExceeded("max_pages", f"{self.page_count} pages > {limits.max_pages}")
+        self.chars_read = 0  # for max_chars: all pages are held until layout
+        self.deadline = None  # read_pdf's Deadline, checked in per-object loops
         self._rect = raw.FS_RECTF()
         self._f = [ctypes.c_float() for _ in range(4)]
         self._ints = (ctypes.c_int(), ctypes.c_int())
@@ -111,6 +113,9 @@ class PdfiumSource:
             raise CorruptFile(f"page {out.number}: text layer cannot be read")
         if n > self.limits.max_chars_per_page:
             raise LimitExceeded("max_chars_per_page", f"page {out.number} has {n} characters > {self.limits.max_chars_per_page}")
+        self.chars_read += n
+        if self.chars_read > self.limits.max_chars:
+            raise LimitExceeded("max_chars", f"more than {self.limits.max_chars} characters by page {out.number}")
         if n == 0:
             return
         text = self._text(tp, n)
@@ -147,6 +152,8 @@ class PdfiumSource:
         n = raw.FPDFPage_CountObjects(pg)
         path_t, image_t = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
         for k in range(n):
+            if k & 1023 == 1023 and self.deadline is not None:
+                self.deadline.check()  # a page can hold millions of objects
             obj = raw.FPDFPage_GetObject(pg, k)
             typ = raw.FPDFPageObj_GetType(obj)
             if typ == path_t:
@@ -171,6 +178,8 @@ class PdfiumSource:
         x, y = self._f[0], self._f[1]
         start = prev = None
         for k in range(nseg):
+            if k & 4095 == 4095 and self.deadline is not None:
+                self.deadline.check()
             seg = raw.FPDFPath_GetPathSegment(obj, k)
             if not raw.FPDFPathSegment_GetPoint(seg, x, y):
                 continue
