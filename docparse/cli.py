@@ -4,13 +4,16 @@ JSON goes to stdout, messages to stderr. Exit codes: 0 success; 1 a check
 failed (``check``) or some files failed (``batch``); 2 usage error; and one
 code per kind of bad input (see ``docparse.errors``): 3 not found, 4
 unsupported format, 5 corrupt, 6 encrypted, 7 scanned PDF, 8 limit exceeded,
-9 converter missing, 10 conversion failed, 11 not a report.
+9 converter missing, 10 conversion failed, 11 not a report; 70 an internal
+error (a docparse bug: one line on stderr, the traceback with DOCPARSE_DEBUG=1).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+import traceback
 
 import click
 
@@ -19,9 +22,17 @@ from .errors import DocparseError
 from .limits import Limits
 
 _LIMIT_OPTIONS = [
-    click.option("--max-file-mb", type=float, help="Refuse files larger than this (default 200)."),
+    click.option("--max-file-mb", type=float, help="Refuse input files larger than this many MB (default 200)."),
     click.option("--max-pages", type=int, help="Refuse PDFs with more pages (default 2000)."),
     click.option("--timeout", "max_seconds", type=float, help="Give up on one document after this many seconds (default 120)."),
+    click.option("--max-xml-mb", type=float,
+                 help="Refuse a .docx XML part or an HTML page larger than this many MB once decompressed (default 24; "
+                      "memory use is up to ~20x this)."),
+    click.option("--max-zip-entries", type=int, help="Refuse .docx containers with more members (default 5000)."),
+    click.option("--max-unzipped-mb", type=float,
+                 help="Refuse .docx containers that declare or inflate to more than this many MB (default 500)."),
+    click.option("--max-chars-per-page", type=int, help="Refuse PDF pages with more characters (default 200000)."),
+    click.option("--max-chars", type=int, help="Refuse PDFs with more characters in all (default 2000000)."),
 ]
 
 
@@ -31,17 +42,56 @@ def limit_options(f):
     return f
 
 
-def make_limits(max_file_mb=None, max_pages=None, max_seconds=None) -> Limits:
+def _mb(v):
+    return None if v is None else int(v * 1024 * 1024)
+
+
+def make_limits(max_file_mb=None, max_pages=None, max_seconds=None, max_xml_mb=None, max_zip_entries=None,
+                max_unzipped_mb=None, max_chars_per_page=None, max_chars=None) -> Limits:
+    """The default Limits with the command line's overrides (None: keep the default)."""
     return Limits().with_overrides(
-        max_file_bytes=None if max_file_mb is None else int(max_file_mb * 1024 * 1024),
+        max_file_bytes=_mb(max_file_mb),
         max_pages=max_pages,
         max_seconds=max_seconds,
+        max_xml_bytes=_mb(max_xml_mb),
+        max_zip_entries=max_zip_entries,
+        max_unzipped_bytes=_mb(max_unzipped_mb),
+        max_chars_per_page=max_chars_per_page,
+        max_chars=max_chars,
     )
 
 
 def _fail(e: DocparseError, path: str) -> None:
     click.echo(f"docparse: {path}: {e}", err=True)
     sys.exit(e.exit_code)
+
+
+INTERNAL_ERROR = 70  # EX_SOFTWARE: a bug in docparse, not a problem with the file
+
+
+def _internal(e: BaseException, path: str) -> int:
+    """One line for an unexpected exception (a docparse bug); the traceback
+    only when DOCPARSE_DEBUG is set. Returns the exit code."""
+    if os.environ.get("DOCPARSE_DEBUG"):
+        traceback.print_exc()
+    msg = " ".join(str(e).split())[:300]
+    what = "out of memory" if isinstance(e, MemoryError) else f"{type(e).__name__}: {msg}" if msg else type(e).__name__
+    click.echo(
+        f"docparse: {path}: internal error: {what} (a docparse bug: please report it with the file;"
+        " DOCPARSE_DEBUG=1 shows the traceback)",
+        err=True,
+    )
+    return INTERNAL_ERROR
+
+
+def _check_template(template: str | None) -> None:
+    if template:
+        from .engine.spec import get_spec
+
+        try:
+            get_spec(template)
+        except KeyError as e:
+            raise click.BadParameter(str(e).strip("\"'"), param_hint="--template") from None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -78,15 +128,18 @@ def extract(file, output, compact, provenance, template, **limits):
     """
     from . import extract as run
 
+    _check_template(template)
     try:
         if file == "-":
             report = run(sys.stdin.buffer.read(), filename="-", limits=make_limits(**limits),
                          provenance=provenance, template=template)
         else:
             report = run(file, limits=make_limits(**limits), provenance=provenance, template=template)
+        text = report.to_json(indent=None if compact else 2, provenance=provenance)
     except DocparseError as e:
         _fail(e, file)
-    text = report.to_json(indent=None if compact else 2, provenance=provenance)
+    except Exception as e:  # a bug: one line and exit 70, never a traceback
+        sys.exit(_internal(e, file))
     if output:
         with open(output, "w", encoding="utf-8") as f:
             f.write(text + "\n")
@@ -125,6 +178,9 @@ def check(files, show_all, **limits):
         except DocparseError as e:
             click.echo(f"docparse: {path}: {e}", err=True)
             status = status or e.exit_code
+            continue
+        except Exception as e:  # a bug: report it and go on with the next file
+            status = status or _internal(e, path)
             continue
         click.echo(render(path, report, show_all=show_all))
         if report.failed_checks():
