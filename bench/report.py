@@ -64,7 +64,8 @@ def format_results(res: dict) -> str:
             lines += [""] + _fmt_table(fmt, res[fmt])
     if "memory" in res:
         lines.append("")
-        lines.append("PEAK MEMORY (fresh process, ru_maxrss)")
+        how = next(iter(res["memory"].values()), {}).get("measure", "ru_maxrss")
+        lines.append(f"PEAK MEMORY (one extraction of the largest sample in a fresh process, {how})")
         for fmt, d in res["memory"].items():
             lines.append(f"  {fmt}: {Path(d['file']).name} ({d['bytes'] / 1024:.0f} KiB): after imports "
                          f"{d['imports_kb'] / 1024:.1f} MiB, after one extraction {d['peak_kb'] / 1024:.1f} MiB "
