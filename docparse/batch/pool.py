@@ -33,6 +33,7 @@ class Task:
     path: str | None  # read by the worker
     data: bytes | None  # or given in memory (archive members)
     output: str | None = None  # where the worker writes the JSON (else it returns it)
+    chain: tuple[str, ...] = ()  # or an archive member the worker reads itself
 
 
 # --- in the worker ----------------------------------------------------------------
@@ -86,13 +87,25 @@ def _counts(result) -> tuple[str, str | None, int, int]:
     return text, (result.get("source") or {}).get("sha256"), len(result.get("warnings", [])), failed
 
 
-def _run_one(fn: Callable, task: Task, timeout: float, limits) -> dict:
+class _MemberError(Exception):
+    pass
+
+
+def _run_one(fn: Callable, task: Task, timeout: float, limits, loader) -> dict:
     from docparse.errors import DocparseError, LimitExceeded
 
     t0 = time.perf_counter()
     res: dict = {"status": "failed"}
     try:
-        src = task.data if task.data is not None else task.path
+        if task.chain:
+            # Read here rather than piped from the parent: a queued multi-MB
+            # payload would block the parent's send until this worker is free.
+            try:
+                src = loader.read(task.chain)
+            except Exception as e:
+                raise _MemberError(" ".join(f"{type(e).__name__}: {e}".split())) from None
+        else:
+            src = task.data if task.data is not None else task.path
         report = fn(src, filename=task.label, limits=limits)
         text, sha, warnings, failed = _counts(report)
         res = {"status": "ok", "sha256": sha, "warnings": warnings, "failed_checks": failed}
@@ -111,6 +124,8 @@ def _run_one(fn: Callable, task: Task, timeout: float, limits) -> dict:
             res["reason"] = f"{e.reason}: {e}"
     except DocparseError as e:
         res["reason"] = f"{e.reason}: {e}"
+    except _MemberError as e:
+        res["reason"] = f"corrupt: cannot read the zip member ({e})"
     except MemoryError:
         res["reason"] = "memory limit exceeded"
         res["recycle"] = True  # the heap may be in a bad way: start afresh
@@ -148,6 +163,9 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
         from docparse.limits import DEFAULT
 
         limits = DEFAULT.with_overrides(max_seconds=float(timeout))
+    from .inputs import MemberLoader
+
+    loader = MemberLoader()
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -156,7 +174,7 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
             break
         if task is None:
             break
-        res = _run_one(fn, task, timeout, limits)
+        res = _run_one(fn, task, timeout, limits, loader)
         try:
             conn.send(("done", task.id, res))
         except MemoryError:

@@ -245,22 +245,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         done_count = 0
 
         def task_iter():
-            loader = inp.MemberLoader()
-            try:
-                for i, (e, _rel) in by_id.items():
-                    dest = os.path.join(outdir, _rel)
-                    if e.path is not None:
-                        yield Task(i, e.label, e.path, None, dest)
-                        continue
-                    try:
-                        data = loader.read(e.chain)
-                    except Exception as exc:  # the archive changed since the scan
-                        on_result(Task(i, e.label, None, None),
-                                  {"status": "failed", "reason": f"corrupt: cannot read the zip member again ({exc})"})
-                        continue
-                    yield Task(i, e.label, None, data, dest)
-            finally:
-                loader.close()
+            for i, (e, rel) in by_id.items():
+                yield Task(i, e.label, e.path, None, os.path.join(outdir, rel), () if e.path is not None else e.chain)
 
         def on_result(task: Task, res: dict) -> None:
             nonlocal done_count
