@@ -120,6 +120,7 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--pdf", action="store_true", help="also convert to PDF with LibreOffice and compare")
     ap.add_argument("--show", type=int, default=5, help="mismatches to print per document")
+    ap.add_argument("--keep", type=Path, help="copy the documents with mismatches here")
     args = ap.parse_args(argv)
     total = wrong = bad_docs = 0
     by_fmt: dict[str, list[int]] = {}
@@ -147,6 +148,10 @@ def main(argv=None) -> int:
                 if failed:
                     bad_docs += 1
                     print(f"{path.name} ({spec.case_id}): {len(failed)} mismatches")
+                    if args.keep:
+                        args.keep.mkdir(parents=True, exist_ok=True)
+                        shutil.copy(path, args.keep / path.name)
+                        shutil.copy(docx, args.keep / docx.name)
                     for f in failed[: args.show]:
                         print("   ", f)
     for fmt, (n, w) in by_fmt.items():
