@@ -90,6 +90,38 @@ def test_chars_fill_cells():
     assert t.cells[1].page == 1 and t.cells[1].bbox == (100, 0, 300, 20)
 
 
+def test_table_nested_in_a_cell_gives_its_text_as_lines_of_the_cell():
+    # Outer: 2 rows x 2 cols; in cell (1, 1): text, a 2x2 table inset by the
+    # cell padding (its lines apart from the outer ones), text.
+    hs, vs = ruled([60, 160, 540], [72, 92, 240])
+    ihs = [(y, 165.4, 534.6) for y in (110, 130, 150)]
+    ivs = [(x, 109.9, 150.1) for x in (165.4, 300, 534.6)]
+    chars = text_chars("标签", 65, 76) + text_chars("值", 165, 76) + text_chars("年度主要工作内容", 65, 96)
+    chars += text_chars("主要任务如下：", 165, 95)
+    for r, row in enumerate([["序号", "工作内容"], ["1", "档案接收"]]):
+        for c, t in enumerate(row):
+            chars += text_chars(t, (170, 305)[c], 112 + 20 * r)
+    chars += text_chars("以上为主要任务。", 165, 160)
+    page = PageData(1, 595, 842, chars=chars, hsegs=hs + ihs, vsegs=vs + ivs)
+    doc = build_document([page])
+    (t,) = doc.blocks
+    assert (t.n_rows, t.n_cols) == (2, 2)
+    assert [c.text for c in t.rows()[1]] == ["年度主要工作内容", "主要任务如下：\n序号\n工作内容\n1\n档案接收\n以上为主要任务。"]
+    # The outer cell's bottom border just under the inner table's: still nested.
+    page.hsegs = [h for h in hs if h[0] != 240] + [(150.6, 60, 160), (150.6, 160, 540)] + ihs
+    page.vsegs = [(x, t, 150.6 if b == 240 else b) for x, t, b in vs] + ivs
+    page.chars = [c for c in chars if c[2] < 155]
+    (t,) = build_document([page]).blocks
+    assert [c.text for c in t.rows()[1]] == ["年度主要工作内容", "主要任务如下：\n序号\n工作内容\n1\n档案接收"]
+
+
+def test_sliver_column_of_an_ordinary_table_is_not_a_nested_table():
+    # A narrow column beside a wide one, rows ruled across both: one grid.
+    hs, vs = ruled([60, 66, 300, 540], [72, 92, 112, 132])
+    t = find_tables(hs, vs, 1)[0]
+    assert not t.nested and (t.n_rows, len(t.xs)) == (3, 4)
+
+
 # -- text --------------------------------------------------------------------------
 def test_cjk_lines_join_without_space_latin_with_one():
     assert join_lines("全面加强党的", "建设") == "全面加强党的建设"

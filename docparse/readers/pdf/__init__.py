@@ -60,15 +60,36 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
             for t in tables:
                 cell = t.cell_at(x, y)
                 if cell is not None:
+                    if t.nested:
+                        cell = _innermost(t, x, y) or cell
                     cell.chars.append(ch)
                     break
             else:
                 body.append(ch)
         for t in tables:
-            fill_text(t)
+            _fill(t)
     else:
         body = page.chars
     return tables, build_lines(body, page.number)
+
+
+def _innermost(t: PageTable, x: float, y: float):
+    """The cell of a table nested in ``t`` at (x, y), if any."""
+    for n in t.nested:
+        cell = n.cell_at(x, y)
+        if cell is not None:
+            return _innermost(n, x, y) if n.nested else cell
+    return None
+
+
+def _fill(t: PageTable) -> None:
+    """Cell text, nested tables first: their text goes into the outer cell."""
+    for n in t.nested:
+        _fill(n)
+        host = t.cell_at((n.xs[0] + n.xs[-1]) / 2, (n.ys[0] + n.ys[-1]) / 2)
+        if host is not None:
+            host.inner.append(n)
+    fill_text(t)
 
 
 def drop_furniture(pages: list[PageData], lines_by_page: list[list[Line]]) -> None:

@@ -21,7 +21,7 @@ _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go o
 
 
 class GCell:
-    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end")
+    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end", "inner")
 
     def __init__(self, r, c, rs, cs, x0, top, x1, bottom, page=None):
         self.r, self.c, self.rs, self.cs = r, c, rs, cs
@@ -31,16 +31,18 @@ class GCell:
         self.text = ""
         self.page = page
         self.open_end = False  # the last line fills the cell: text may go on
+        self.inner: list[PageTable] = []  # tables nested in this cell
 
     def __repr__(self) -> str:
         return f"GCell(r={self.r}, c={self.c}, rs={self.rs}, cs={self.cs}, {self.text[:20]!r})"
 
 
 class PageTable:
-    __slots__ = ("page", "xs", "ys", "cells", "slots")
+    __slots__ = ("page", "xs", "ys", "cells", "slots", "nested")
 
     def __init__(self, page, xs, ys, cells, slots):
         self.page, self.xs, self.ys, self.cells, self.slots = page, xs, ys, cells, slots
+        self.nested: list[PageTable] = []  # tables inside its cells
 
     @property
     def bbox(self) -> tuple:
@@ -122,18 +124,120 @@ def _covers(intervals: list, v: float, half: float) -> bool:
 
 
 def find_tables(hsegs: list, vsegs: list, page: int | None = None) -> list[PageTable]:
-    """Ruled tables on one page, top to bottom."""
+    """Ruled tables on one page, top to bottom (nested ones in ``.nested``)."""
     tables = []
     for hs, vs in _components(hsegs, vsegs):
         if not hs or not vs:
             continue
+        hs, vs, inner = _split_nested(hs, vs)
         xs = cluster([s[0] for s in vs])
         ys = cluster([s[0] for s in hs])
         if len(xs) < 2 or len(ys) < 2:
             continue
-        tables.append(build_grid(xs, ys, hs, vs, page))
+        t = build_grid(xs, ys, hs, vs, page)
+        for ihs, ivs in inner:
+            t.nested += find_tables(ihs, ivs, page)
+        tables.append(t)
     tables.sort(key=lambda t: t.ys[0])
+    if len(tables) > 1:
+        # A nested table whose lines stay clear of its cell's: its own component.
+        outer = []
+        for t in tables:
+            hosts = [o for o in tables if o is not t and _contains(o, t)]
+            if not hosts:
+                outer.append(t)
+            else:  # the innermost host, if nested deeper
+                min(hosts, key=_area).nested.append(t)
+        tables = outer
     return tables
+
+
+def _area(t: PageTable) -> float:
+    return (t.xs[-1] - t.xs[0]) * (t.ys[-1] - t.ys[0])
+
+
+def _contains(o: PageTable, t: PageTable) -> bool:
+    """Does ``t`` lie inside one cell of ``o``?"""
+    x0, y0, x1, y1 = t.bbox
+    if not (o.xs[0] + TOL < x0 and x1 < o.xs[-1] - TOL and o.ys[0] + TOL < y0 and y1 < o.ys[-1] + TOL):
+        return False
+    a, b = o.cell_at(x0 + TOL, y0 + TOL), o.cell_at(x1 - TOL, y1 - TOL)
+    return a is not None and a is b
+
+
+def _split_nested(hs: list, vs: list) -> tuple[list, list, list]:
+    """Take out tables nested in a cell: their lines would cut the outer grid
+    into extra rows and columns.
+
+    A nested table is a frame inset from its cell's walls by the cell
+    padding: left and right edges each with an outer wall just beside them
+    over their whole height, top and bottom lines running edge to edge, and
+    no line crossing the gap to the walls (the outer cell's bottom border may
+    run just under the frame's). Its lines touch the outer grid only there,
+    so they are one component with it.
+    """
+    if len(vs) < 4:
+        return hs, vs, []
+    lines = _merged_vertical(vs)
+    frames = []
+    for x, t, b in lines:
+        if b - t <= 2 * TOL:
+            continue
+        if not _wall_beside(lines, hs, x, t, b, -1):
+            continue
+        for x2, t2, b2 in lines:
+            if x2 > x + 2 * TOL and abs(t2 - t) <= TOL and abs(b2 - b) <= TOL and _edge_to_edge(hs, t, x, x2) and _edge_to_edge(hs, b, x, x2):
+                if _wall_beside(lines, hs, x2, t, b, 1):
+                    frames.append((x, min(t, t2), x2, max(b, b2)))
+                    break
+    if not frames:
+        return hs, vs, []
+    # Outermost frames only: a frame inside another is nested in that one.
+    frames = [f for f in frames if not any(g is not f and _inside(f, g) for g in frames)]
+    out = []
+    for x0, t, x1, b in frames:
+        ih = [h for h in hs if x0 - TOL <= h[1] and h[2] <= x1 + TOL and t - TOL <= h[0] <= b + TOL]
+        iv = [v for v in vs if x0 - TOL <= v[0] <= x1 + TOL and t - TOL <= v[1] and v[2] <= b + TOL]
+        taken_h, taken_v = set(map(id, ih)), set(map(id, iv))
+        hs = [h for h in hs if id(h) not in taken_h]
+        vs = [v for v in vs if id(v) not in taken_v]
+        out.append((ih, iv))
+    return hs, vs, out
+
+
+_NEST_GAP = 3 * _PAD  # the widest inset of a nested table from its cell's wall
+
+
+def _merged_vertical(vs: list) -> list:
+    """Vertical segments joined into lines (a border drawn cell by cell)."""
+    out: list = []
+    for x, t, b in sorted(vs, key=lambda v: (round(v[0]), v[1])):
+        if out and abs(out[-1][0] - x) <= 0.5 and t <= out[-1][2] + TOL:
+            px, pt, pb = out[-1]
+            out[-1] = (px, pt, max(pb, b))
+        else:
+            out.append((x, t, b))
+    return out
+
+
+def _wall_beside(lines: list, hs: list, x: float, t: float, b: float, side: int) -> bool:
+    """Is there a wall ``side`` of ``x`` (-1 left, 1 right), at most a padding
+    away, along all of t..b, with no horizontal line crossing the gap?"""
+    for u, ut, ub in lines:
+        d = (u - x) * side
+        if TOL < d <= _NEST_GAP and ut <= t + TOL and ub >= b - TOL:
+            mid = (u + x) / 2
+            return not any(t - TOL <= y < b - TOL and x0 < mid < x1 for y, x0, x1 in hs)
+    return False
+
+
+def _edge_to_edge(hs: list, y: float, x0: float, x1: float) -> bool:
+    """A horizontal line at ``y`` from x0 to x1 (the frame's top or bottom)."""
+    return any(abs(hy - y) <= TOL and abs(a - x0) <= TOL and abs(b - x1) <= TOL for hy, a, b in hs)
+
+
+def _inside(f: tuple, g: tuple) -> bool:
+    return g[0] <= f[0] and f[2] <= g[2] and g[1] <= f[1] and f[3] <= g[3]
 
 
 def build_grid(xs: list, ys: list, hs: list, vs: list, page=None) -> PageTable:
@@ -199,12 +303,22 @@ def fill_text(table: PageTable) -> None:
     pitch = min(steps[len(steps) // 2], 2.0) if steps else _PITCH
     pad = max(0.0, min(pad, 3 * _PAD))
     for cell in table.cells:
+        if cell.inner:
+            # As the docx reader gives a nested table: its cells' text as
+            # lines, in reading order, where the table stands in the cell.
+            parts = [(t.ys[0], "\n".join(c.text for c in t.cells)) for t in cell.inner]
         if not cell.lines:
+            if cell.inner:
+                cell.text = "\n".join(p[1] for p in sorted(parts, key=_first))
             continue
         right = cell.x1 - pad
         left = min(ln.x0 for ln in cell.lines)
         paras = paragraphs(cell.lines, left, right, cell=True)
-        cell.text = "\n".join(paragraph_text(p) for p in paras)
+        if cell.inner:
+            parts += [(p[0].top, paragraph_text(p)) for p in paras]
+            cell.text = "\n".join(p[1] for p in sorted(parts, key=_first))
+        else:
+            cell.text = "\n".join(paragraph_text(p) for p in paras)
         last = cell.lines[-1]
         # Open end: the last line fills the width and no further line fits
         # under it (a merged cell's text can wrap past a row at a page foot
@@ -218,6 +332,10 @@ def fill_text(table: PageTable) -> None:
             and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
             and not cell.text.endswith(_FINAL)
         )
+
+
+def _first(item: tuple):
+    return item[0]
 
 
 # -- across pages ------------------------------------------------------------
