@@ -92,6 +92,8 @@ def compare(report: dict, spec) -> tuple[int, list[str]]:
     walk(report["narrative"])
     want_h = [(b.level or 1, fold(b.text)) for b in spec.narrative if type(b).__name__ == "Heading"]
     eq("narrative.headings", want_h, headings)
+    failed_checks = sorted((c["rule"], c["subject"]) for c in report["checks"] if not c["ok"])
+    eq("checks.failed", sorted(tuple(x) for x in (spec.inconsistencies or [])), failed_checks)
     failed = [f"{n}: expected {w!r:.70} got {g!r:.70}" for n, w, g in checks if w != g]
     return len(checks), failed
 
