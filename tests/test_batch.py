@@ -380,3 +380,12 @@ def test_file_queued_behind_a_hung_one_still_runs(tmp_path):
     assert [m[str(tmp_path / n)]["status"] for n in ("a-hang.docx", "b-exit.docx", "c-ok.docx")] == \
         ["failed", "failed", "ok"]
     assert s.workers_replaced >= 2
+
+
+def test_outdir_inside_the_input_folder_is_not_read(tmp_path):
+    (tmp_path / "a.docx").write_bytes(fake_report_bytes("a"))
+    for _ in range(2):  # the second run must not pick up the first run's JSON or CSV
+        s = run_batch([str(tmp_path)], str(tmp_path / "out"), jobs=1, extractor=FAKE, progress=False,
+                      sqlite=str(tmp_path / "db.sqlite"))
+    m = assert_consistent(tmp_path / "out", tmp_path / "db.sqlite")
+    assert list(m) == [str(tmp_path / "a.docx")] and s.inputs == 1
