@@ -15,6 +15,9 @@ from ...text import fold
 from .text import Line, build_lines, paragraph_text, paragraphs, starts_heading, is_cjk
 
 TOL = 2.0  # points: lines this close are the same grid line
+_MAX_COLS = 200  # grid columns on one page; a report table has a few dozen at most
+_MAX_SLOTS = 20_000  # grid slots on one page (build_grid and layout cost grow with this)
+_MAX_SEGS = 10_000  # ruling segments on one page
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
 _PITCH = 1.3  # single line spacing of CJK fonts, in ems, when a table shows none
 _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
@@ -125,6 +128,8 @@ def _covers(intervals: list, v: float, half: float) -> bool:
 
 def find_tables(hsegs: list, vsegs: list, page: int | None = None) -> list[PageTable]:
     """Ruled tables on one page, top to bottom (nested ones in ``.nested``)."""
+    if len(hsegs) + len(vsegs) > _MAX_SEGS:
+        return []  # grouping segments costs up to h × v: no report page rules this much
     tables = []
     for hs, vs in _components(hsegs, vsegs):
         if not hs or not vs:
@@ -134,6 +139,8 @@ def find_tables(hsegs: list, vsegs: list, page: int | None = None) -> list[PageT
         ys = cluster([s[0] for s in hs])
         if len(xs) < 2 or len(ys) < 2:
             continue
+        if len(xs) > _MAX_COLS or (len(xs) - 1) * (len(ys) - 1) > _MAX_SLOTS:
+            continue  # graph paper or a hostile ruling, not a report table: its text is read as body
         t = build_grid(xs, ys, hs, vs, page)
         for ihs, ivs in inner:
             t.nested += find_tables(ihs, ivs, page)
