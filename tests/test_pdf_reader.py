@@ -182,6 +182,47 @@ def test_paragraphs_from_indent_heading_and_short_lines():
     ]
 
 
+def _cover_page(with_table: bool) -> PageData:
+    chars = text_chars("部门（单位）整体支出绩效自评报告", 121.5, 122, 22)  # centred
+    chars += text_chars("（2019年度）", 249.5, 160, 16)  # centred
+    for i, s in enumerate(["部门(单位)名称：华容县教育局", "预算编码：012003", "评价方式：单位自评"]):
+        chars += text_chars(s, 57, 240 + 30 * i, 15)
+    # The body's furthest line end: a title further down, also short.
+    chars += text_chars("某某县教育局2019年度部门整体支出绩效自评报告", 103.5, 600, 18)
+    page = PageData(1, 595, 842, chars=chars)
+    if with_table:  # spans the text column: shows the right margin
+        page.hsegs, page.vsegs = ruled([56.7, 300, 538.6], [700, 720])
+    return page
+
+
+@pytest.mark.parametrize("with_table", [True, False])
+def test_centred_cover_lines_are_paragraphs_of_their_own(with_table):
+    # The body's lines all end short, so its right margin looks like the
+    # title's end: the title seemed full and ran on into the next line.
+    doc = build_document([_cover_page(with_table)])
+    assert [b.text for b in doc.blocks if not isinstance(b, Table)] == [
+        "部门（单位）整体支出绩效自评报告",
+        "（2019年度）",
+        "部门(单位)名称：华容县教育局",
+        "预算编码：012003",
+        "评价方式：单位自评",
+        "某某县教育局2019年度部门整体支出绩效自评报告",
+    ]
+
+
+def test_indented_line_wrapped_before_a_long_number_is_not_centred():
+    # First-line indent 2 em, the line breaks early as "4.397512万元" does not
+    # fit: its margins look equal, yet the paragraph goes on.
+    a = "专" * 38 + "入"  # 80.8 .. 509.8 on a 595.3 pt page: margins 80.8 / 85.5
+    chars = text_chars("一、标题", 57, 50, 11) + text_chars(a, 80.8, 72, 11)
+    chars += text_chars("4.397512" + "元" * 39, 57, 87, 11)  # to 530
+    chars += text_chars("优属等。", 57, 102, 11)
+    page = PageData(1, 595.3, 842, chars=chars)
+    page.hsegs, page.vsegs = ruled([56.7, 538.6], [500, 520])
+    paras = [b.text for b in build_document([page]).blocks if not isinstance(b, Table)]
+    assert len(paras) == 2 and paras[1].startswith(a + "4.397512")
+
+
 @pytest.mark.parametrize("s", ["- 3 -", "3", "— 12 —", "第3页", "第 3 页 共 8 页", "3/8", "－３－"])
 def test_page_numbers_recognised(s):
     assert is_page_number(s)

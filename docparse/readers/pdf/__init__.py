@@ -18,6 +18,7 @@ from .tables import TOL, PageTable, TableBuild, _nearest, cluster, fill_text, fi
 from .text import Line, bbox_of, build_lines, is_page_number, paragraph_text, paragraphs
 
 _MARGIN = 0.1  # top/bottom share of the page where headers/footers live
+_EDGE_TOL = 8.0  # a table this close to the body's left edge spans the column (Word/LibreOffice inset ≤ 5.4 pt)
 
 
 def read_pdf(data: bytes, limits: Limits, source_cls=PdfiumSource) -> Document:
@@ -127,6 +128,24 @@ def build_document(pages: list[PageData], deadline: Deadline | None = None) -> D
     drop_furniture(pages, lines_by_page)
     body_all = [ln for lines in lines_by_page for ln in lines]
     left, right = _margins(body_all)
+    edge = min((ln.x0 for ln in body_all), default=0.0)
+    # Short body lines understate the right margin; a table spanning the
+    # text column shows it.
+    for tables, _ in laid:
+        for t in tables:
+            if abs(t.xs[0] - edge) <= _EDGE_TOL and t.xs[-1] > right:
+                right = t.xs[-1]
+    half = {p.number: p.width / 2 for p in pages}
+
+    def centred(ln: Line, w: float) -> bool:
+        # Both margins large (2 em past the text column's) and about equal,
+        # and the next word would have fitted before the right margin taken
+        # as the mirror of the left (else an indented line that wrapped).
+        c = half.get(ln.page)
+        if c is None:
+            return False
+        lm, rm = ln.x0, 2 * c - ln.x1
+        return abs(lm - rm) <= ln.size and min(lm, rm) >= edge + 2 * ln.size and ln.x1 + w < 2 * c - edge - ln.size
 
     blocks: list = []
     pending: list[Line] = []  # body lines not yet made into paragraphs
@@ -134,7 +153,7 @@ def build_document(pages: list[PageData], deadline: Deadline | None = None) -> D
     build_idx = -1
 
     def flush():
-        for para in paragraphs(pending, left, right):
+        for para in paragraphs(pending, left, right, centred=centred):
             text = paragraph_text(para)
             if text.strip():
                 blocks.append(Paragraph(text=text, page=para[0].page, bbox=_round(bbox_of(para))))

@@ -169,12 +169,14 @@ def starts_heading(text: str) -> bool:
     return bool(HEADING.match(text))
 
 
-def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = False) -> list[list[Line]]:
+def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = False, centred=None) -> list[list[Line]]:
     """Group consecutive lines (one text column) into paragraphs.
 
     ``left``/``right``: the column's text edges. A line is "full" when it
     reaches within about a character and a half of ``right``: only then may
-    the next line continue its paragraph.
+    the next line continue its paragraph. ``centred(line, w)``: is the line
+    centred on its page, with room for the next line's first word (width
+    ``w``)? Then it ends its paragraph, however wide.
     """
     out: list[list[Line]] = []
     pitch = _usual_pitch(lines)
@@ -194,6 +196,10 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
             # The line broke because the next line's first word did not fit.
             w = first_word_width(ln)
             full = prev.x1 + w >= right - size or prev.x1 - prev.x0 + w >= right - left - size
+            if full and centred is not None and centred(prev, w):
+                # A centred title: "full" only because ``right`` (from the
+                # body's line ends) falls short of the real margin.
+                full = False
             # Indented, unless centred (a centred label's short last line).
             indented = ln.x0 > left + 0.8 * ln.size and abs(ln.x0 + ln.x1 - left - right) > 2 * size
             new = not full or not gap_ok or indented or starts_heading(ln.text)
