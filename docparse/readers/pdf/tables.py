@@ -186,6 +186,11 @@ def _split_nested(hs: list, vs: list) -> tuple[list, list, list]:
     if len(vs) < 4:
         return hs, vs, []
     lines = _merged_vertical(vs)
+    if len(lines) > _MAX_COLS:
+        return hs, vs, []  # the search is quadratic; no report table has this many
+    rows: dict[int, list] = {}  # horizontal lines by whole point of y
+    for h in hs:
+        rows.setdefault(int(h[0]), []).append(h)
     frames = []
     for x, t, b in lines:
         if b - t <= 2 * TOL:
@@ -193,7 +198,7 @@ def _split_nested(hs: list, vs: list) -> tuple[list, list, list]:
         if not _wall_beside(lines, hs, x, t, b, -1):
             continue
         for x2, t2, b2 in lines:
-            if x2 > x + 2 * TOL and abs(t2 - t) <= TOL and abs(b2 - b) <= TOL and _edge_to_edge(hs, t, x, x2) and _edge_to_edge(hs, b, x, x2):
+            if x2 > x + 2 * TOL and abs(t2 - t) <= TOL and abs(b2 - b) <= TOL and _edge_to_edge(rows, t, x, x2) and _edge_to_edge(rows, b, x, x2):
                 if _wall_beside(lines, hs, x2, t, b, 1):
                     frames.append((x, min(t, t2), x2, max(b, b2)))
                     break
@@ -238,9 +243,13 @@ def _wall_beside(lines: list, hs: list, x: float, t: float, b: float, side: int)
     return False
 
 
-def _edge_to_edge(hs: list, y: float, x0: float, x1: float) -> bool:
+def _edge_to_edge(rows: dict, y: float, x0: float, x1: float) -> bool:
     """A horizontal line at ``y`` from x0 to x1 (the frame's top or bottom)."""
-    return any(abs(hy - y) <= TOL and abs(a - x0) <= TOL and abs(b - x1) <= TOL for hy, a, b in hs)
+    for k in range(int(y - TOL), int(y + TOL) + 1):
+        for hy, a, b in rows.get(k, ()):
+            if abs(hy - y) <= TOL and abs(a - x0) <= TOL and abs(b - x1) <= TOL:
+                return True
+    return False
 
 
 def _inside(f: tuple, g: tuple) -> bool:
