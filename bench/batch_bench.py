@@ -133,14 +133,22 @@ def run(archive: Path, outdir: Path, jobs: int) -> dict:
     # In a fresh process, as from the CLI: forked workers would otherwise
     # inherit (and count in their RSS) the memory used to build the archive.
     shutil.rmtree(outdir, ignore_errors=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    load0 = os.getloadavg()[0]
     proc = subprocess.run([sys.executable, "-c", _CHILD, str(archive), str(outdir), str(jobs)],
                           capture_output=True, text=True, check=True, cwd=str(ROOT))
     s = json.loads(proc.stdout.strip().splitlines()[-1])
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     res = {
         "jobs": jobs, "inputs": s["inputs"], "ok": s["ok"], "failed": s["failed"], "failures": s["failures"],
         "extracted": s["extracted"], "extract_seconds": round(s["extract_seconds"], 2),
         "wall_seconds": round(s["wall_seconds"], 2), "reports_per_second": round(s["rate"], 2),
         "worker_peak_rss_mb": round(s["worker_peak_rss_mb"], 1),
+        # CPU of the batch and its workers, and the machine's load: on a shared
+        # machine other processes' load, not the batch, can set the speedup
+        "cpu_seconds": round(cpu, 2), "loadavg_1min_before": round(load0, 2),
+        "loadavg_1min_after": round(os.getloadavg()[0], 2),
     }
     print(f"-j {jobs}: {s['extracted']} reports in {s['extract_seconds']:.1f} s = {s['rate']:.2f} reports/s "
           f"(ok {s['ok']}, failed {s['failed']}); worker peak RSS {res['worker_peak_rss_mb']} MB", file=sys.stderr)
