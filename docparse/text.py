@@ -109,6 +109,8 @@ def parse_int(text: str | None) -> int | None:
             s = s[: -len(unit)]
     if s in _EMPTY_MARKS:
         return None
-    if not s.isdigit():
+    # isdecimal, not isdigit: int() refuses "²"-like digits; and no count has
+    # 19+ digits (int() refuses > 4300 of them outright).
+    if not s.isdecimal() or len(s) > 18:
         raise NotANumber(text)
     return int(s)
