@@ -293,6 +293,7 @@ def _pages(pkg: Package) -> int | None:
 
 
 def read_docx(data: bytes, limits: Limits) -> Document:
+    deadline = Deadline(limits.max_seconds)  # unzipping and parsing count too
     pkg = Package(data, limits)
     if not pkg.has("word/document.xml"):
         names = pkg.names()
@@ -304,11 +305,13 @@ def read_docx(data: bytes, limits: Limits) -> Document:
             raise UnsupportedFormat("this is an OpenDocument file, not a Word .docx")
         raise CorruptFile("the .docx has no word/document.xml")
     root = pkg.xml("word/document.xml")
+    deadline.check()
     for fb in list(root.iter(MC_FALLBACK)):  # alternate renderings duplicate text
         fb.getparent().remove(fb)
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("word/document.xml has no body")
     reader = _Reader(pkg, limits, style_ids={_val(el) for el in root.iter(W + "pStyle")} - {None})
+    reader.deadline = deadline
     return Document(blocks=reader.body(body), format="docx", pages=_pages(pkg))
 

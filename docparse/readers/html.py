@@ -397,6 +397,7 @@ def parse(text: str):
 def read_html(data: bytes, limits: Limits) -> Document:
     if len(data) > limits.max_xml_bytes:  # the tree costs many times the markup
         raise LimitExceeded("max_xml_bytes", f"the HTML page is {len(data)} bytes > {limits.max_xml_bytes}")
+    deadline = Deadline(limits.max_seconds)  # decoding and parsing count too
     text, encoding, warnings = decode(data)
     if not text.strip():
         raise CorruptFile("the HTML page is empty")
@@ -404,7 +405,9 @@ def read_html(data: bytes, limits: Limits) -> Document:
     body = root.find("body")
     if body is None:
         body = root
+    deadline.check()
     reader = _Reader(limits, _text_len(body))
+    reader.deadline = deadline
     flow = _Flow(cell=False)
     try:
         reader.content(body, flow, 0, False, 0)
