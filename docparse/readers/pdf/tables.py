@@ -18,6 +18,7 @@ TOL = 2.0  # points: lines this close are the same grid line
 _MAX_COLS = 200  # grid columns on one page; a report table has a few dozen at most
 _MAX_SLOTS = 20_000  # grid slots on one page (build_grid and layout cost grow with this)
 _MAX_SEGS = 10_000  # ruling segments on one page
+_MAX_CROSSINGS = 1_000_000  # h × v segment pairs on one page (~1 s to group)
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
 _PITCH = 1.3  # single line spacing of CJK fonts, in ems, when a table shows none
 _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
@@ -128,7 +129,7 @@ def _covers(intervals: list, v: float, half: float) -> bool:
 
 def find_tables(hsegs: list, vsegs: list, page: int | None = None) -> list[PageTable]:
     """Ruled tables on one page, top to bottom (nested ones in ``.nested``)."""
-    if len(hsegs) + len(vsegs) > _MAX_SEGS:
+    if len(hsegs) + len(vsegs) > _MAX_SEGS or len(hsegs) * len(vsegs) > _MAX_CROSSINGS:
         return []  # grouping segments costs up to h × v: no report page rules this much
     tables = []
     for hs, vs in _components(hsegs, vsegs):
