@@ -303,6 +303,31 @@ def test_vertically_merged_label_across_break_is_extended():
     assert (label.r, label.rs) == (1, 2)
 
 
+def _rows(pages):
+    (t,) = [b for b in build_document(pages).blocks if isinstance(b, Table)]
+    return [[c.text for c in row] for row in t.rows()]
+
+
+def test_cut_row_with_room_left_goes_on_when_its_cells_break_mid_phrase():
+    # LibreOffice may leave a line's room under a cut row: the goal cells'
+    # full last lines end mid-phrase and go on, under an empty label slot.
+    xs = (60, 160, 350, 540)
+    head = ["目标", "预期目标", "实际完成"]
+    p1 = _page_with_table(1, [72, 90, 130], [head, ["定性目标", "甲" * 18, "乙" * 18]], xs)
+    p2 = _page_with_table(2, [72, 100, 120], [["", "实相符。", "支出。"], ["下一行", "丙", "丁"]], xs)
+    assert _rows([p1, p2]) == [head, ["定性目标", "甲" * 18 + "实相符。", "乙" * 18 + "支出。"], ["下一行", "丙", "丁"]]
+
+
+def test_cut_row_goes_on_when_one_cell_overflows_and_another_adds_a_paragraph():
+    # "满意度" | "（实绩）" is the cell's second paragraph; the open cell's text
+    # wraps over the break; the other cells ended on page 1.
+    xs = (60, 160, 220, 380, 540)
+    head = ["目标", "一级", "二级", "值"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["定量", "满意度", "服" * 15, "92%"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["", "（实绩）", "对象满意度", ""], ["下一行", "甲", "乙", "丙"]], xs)
+    assert _rows([p1, p2]) == [head, ["定量", "满意度\n（实绩）", "服" * 15 + "对象满意度", "92%"], ["下一行", "甲", "乙", "丙"]]
+
+
 def _cut_header_pages(label_lines: list, next_text: str):
     """Page 1 ends with a header row whose middle cell wraps; page 2 goes on."""
     xs = (60, 160, 220, 540)

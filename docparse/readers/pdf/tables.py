@@ -25,7 +25,7 @@ _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go o
 
 
 class GCell:
-    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end", "inner")
+    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end", "full_end", "inner")
 
     def __init__(self, r, c, rs, cs, x0, top, x1, bottom, page=None):
         self.r, self.c, self.rs, self.cs = r, c, rs, cs
@@ -35,6 +35,7 @@ class GCell:
         self.text = ""
         self.page = page
         self.open_end = False  # the last line fills the cell: text may go on
+        self.full_end = False  # the last line fills the width (room below or not), mid-sentence
         self.inner: list[PageTable] = []  # tables nested in this cell
 
     def __repr__(self) -> str:
@@ -343,12 +344,12 @@ def fill_text(table: PageTable) -> None:
         # a page break.
         # A centred short last line (a label's last character) is not full:
         # the line must span the cell's width, not just end near its right.
-        cell.open_end = (
+        cell.full_end = (
             last.x1 >= right - 1.6 * last.size
             and last.x1 - last.x0 >= right - (cell.x0 + pad) - 1.6 * last.size
-            and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
             and not cell.text.endswith(_FINAL)
         )
+        cell.open_end = cell.full_end and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
 
 
 def _first(item: tuple):
@@ -444,7 +445,20 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     if first[0].text or not match[0].text:
         return False
     n = sum(1 for c in first if c.text)
-    return n <= 1 and n < sum(1 for c in match if c.text)
+    m = sum(1 for c in match if c.text)
+    if n <= 1 and n < m:
+        return True
+    # Or several cells go on, each under text, and some was cut mid-phrase
+    # (LibreOffice may leave a line's room under a cut cell, so not only
+    # open ends): all of them cut so, or most cells already ended.
+    if any(c.text and not top.text for c, top in pairs):
+        return False
+    cut = sum(1 for c, top in pairs if c.text and _cut_mid_phrase(top, c))
+    return cut > 0 and (cut == n or 2 * n <= m)
+
+
+def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
+    return top.full_end and _cjk_seam(top.text, cell.text) and not starts_heading(cell.text)
 
 
 def _cjk_seam(a: str, b: str) -> bool:
@@ -457,7 +471,7 @@ def _join_text(top: GCell, cell: GCell) -> str:
         return top.text
     if not top.text:
         return cell.text
-    if top.open_end:
+    if top.open_end or _cut_mid_phrase(top, cell):
         from .text import join_lines
 
         return join_lines(top.text, cell.text)
