@@ -328,6 +328,15 @@ def test_cut_row_goes_on_when_one_cell_overflows_and_another_adds_a_paragraph():
     assert _rows([p1, p2]) == [head, ["定量", "满意度\n（实绩）", "服" * 15 + "对象满意度", "92%"], ["下一行", "甲", "乙", "丙"]]
 
 
+def test_blank_value_under_a_number_after_a_break_is_its_own_cell():
+    # The only blank in a column of amounts is a blank amount, not the rest
+    # of a merged cell (as the only empty slot in a column of labels is).
+    head = ["机构", "人员支出"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["总计", "941.7082"]])
+    p2 = _page_with_table(2, [72, 90, 108], [["局机关", ""], ["中心", "５.２"]])
+    assert _rows([p1, p2]) == [head, ["总计", "941.7082"], ["局机关", ""], ["中心", "５.２"]]
+
+
 def _cut_header_pages(label_lines: list, next_text: str):
     """Page 1 ends with a header row whose middle cell wraps; page 2 goes on."""
     xs = (60, 160, 220, 540)

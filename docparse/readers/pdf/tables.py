@@ -9,6 +9,7 @@ of the table that ended the page before continues it (see ``merge``).
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from ...text import fold
@@ -408,7 +409,7 @@ class TableBuild:
                 continue
             if cell.text and top.open_end and not starts_heading(cell.text) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
                 top.text = _join_text(top, cell)  # its text overflowed
-            elif cell.text or not (top.rs > 1 or cell.rs > 1 or (top.text and self._lone_empty(piece, cell))):
+            elif cell.text or not (top.rs > 1 or cell.rs > 1 or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
             absorbed.add(id(cell))
@@ -429,6 +430,14 @@ class TableBuild:
         if any(row) and row == self.head:
             return 1
         return 0
+
+
+_NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?")
+
+
+def _is_number(text: str) -> bool:
+    """A value, not a label: an empty slot under it is a blank value."""
+    return _NUMBER.fullmatch(fold(text)) is not None
 
 
 def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) -> bool:
