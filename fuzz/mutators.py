@@ -164,8 +164,11 @@ def z_bomb(rng, data, members):
 
 def _bomb(members, mb: int, pad: bytes = b" ") -> bytes:
     head = b'<?xml version="1.0"?><w:document xmlns:w="%s"><w:body>' % W.encode()
+    import warnings
+
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+    with warnings.catch_warnings(), zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        warnings.simplefilter("ignore")  # members may hold duplicates from an earlier mutation
         for info, body in members:
             if info == "word/document.xml":
                 with z.open("word/document.xml", "w", force_zip64=True) as f:
