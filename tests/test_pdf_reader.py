@@ -337,6 +337,22 @@ def test_blank_value_under_a_number_after_a_break_is_its_own_cell():
     assert _rows([p1, p2]) == [head, ["总计", "941.7082"], ["局机关", ""], ["中心", "５.２"]]
 
 
+def test_header_cut_before_its_second_row_keeps_merged_cells_whole():
+    # Page 1 ends after the header's first row; on page 2 only the split
+    # cell's sub-headers have text: "其他" spans both rows though its column
+    # has a blank further down.
+    xs = (60, 160, 260, 360, 460)
+    p1 = _page_with_table(1, [72, 90], [["机构", "其中：", "", "其他"]], xs)
+    p1.hsegs = [(72, 60, 460), (90, 60, 460)]
+    p1.vsegs = [v for v in p1.vsegs if v[0] != 260]
+    p2 = _page_with_table(2, [72, 90, 108, 126], [["", "在用", "出租", ""], ["合计", "3", "", "1"], ["局机关", "2", "", ""]], xs)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    other = [c for c in b.cells if c.text == "其他"][0]
+    assert (other.r, other.rs) == (0, 2)
+    assert b.n_rows == 4
+
+
 def _cut_header_pages(label_lines: list, next_text: str):
     """Page 1 ends with a header row whose middle cell wraps; page 2 goes on."""
     xs = (60, 160, 220, 540)

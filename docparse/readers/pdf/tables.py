@@ -403,13 +403,16 @@ class TableBuild:
             self._append(piece, self.n_rows - 1, skip)
             return
         # A fresh row, but a vertically merged cell cut by the break goes on.
+        # Text only under split cells (其中： over 在用 | 出租): a header's
+        # second row, where an empty slot under a whole cell is its rest.
+        subhead = any(c.text for c in first) and all(m is None for c, m in zip(first, match) if c.text)
         absorbed = set()
         for cell, top in zip(first, match):
             if top is None:
                 continue
             if cell.text and top.open_end and not starts_heading(cell.text) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
                 top.text = _join_text(top, cell)  # its text overflowed
-            elif cell.text or not (top.rs > 1 or cell.rs > 1 or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
+            elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
             absorbed.add(id(cell))
