@@ -195,6 +195,15 @@ def _cover_page(with_table: bool) -> PageData:
     return page
 
 
+def test_full_width_title_does_not_run_into_the_next_line():
+    # A title filling the column at 18 pt, then a 10 pt heading without a
+    # number: the size change ends the title.
+    title = build_lines(text_chars("君" * 26, 60, 70, size=18.0))
+    head = build_lines(text_chars("单位概况", 57, 106))
+    paras = paragraphs(title + head, 57, 535)
+    assert [paragraph_text(p) for p in paras] == ["君" * 26, "单位概况"]
+
+
 @pytest.mark.parametrize("with_table", [True, False])
 def test_centred_cover_lines_are_paragraphs_of_their_own(with_table):
     # The body's lines all end short, so its right margin looks like the

@@ -5,7 +5,7 @@ overprinted duplicates (fake bold: the same glyph drawn twice a hair apart)
 dropped. Joining: no space between CJK characters, one space between Latin
 words whose glyphs stand apart. Paragraphs: a new one starts at a first-line
 indent, at a heading pattern, after a line that ends well short of the right
-edge, or after a wide vertical gap.
+edge, after a wide vertical gap, or where the font size changes.
 """
 
 from __future__ import annotations
@@ -202,7 +202,9 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
                 full = False
             # Indented, unless centred (a centred label's short last line).
             indented = ln.x0 > left + 0.8 * ln.size and abs(ln.x0 + ln.x1 - left - right) > 2 * size
-            new = not full or not gap_ok or indented or starts_heading(ln.text)
+            # A wrapped paragraph keeps its font size: a title over body text does not go on.
+            resized = size > 1.3 * min(prev.size, ln.size)
+            new = not full or not gap_ok or indented or resized or starts_heading(ln.text)
         if new:
             out.append([ln])
         else:
