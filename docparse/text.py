@@ -20,7 +20,12 @@ from decimal import Decimal, InvalidOperation
 import regex
 
 _WS = regex.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "−": "-", "﹣": "-"})
+_QUOTES = {"“": '"', "”": '"', "‘": "'", "’": "'", "—": "-", "–": "-", "−": "-", "﹣": "-"}
+# Full-width ASCII (！ to ～) is what NFKC changes in Chinese report text; a
+# translate table does it in one C pass. Text with anything else in it (①,
+# ㎡, compatibility ideographs, …) takes the full NFKC.
+_TABLE = str.maketrans({**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}, **_QUOTES})
+_NFKC_SAFE = regex.compile(r"[\x00-\x7f\u4e00-\u9fff\u3000-\u3035\u303b-\u303f\uff01-\uff5e\u2018\u2019\u201c\u201d\u2013\u2014\s]*")
 
 
 def fold(s: str | None) -> str:
@@ -31,10 +36,12 @@ def fold(s: str | None) -> str:
 
 
 # Extractors fold the same cell texts and labels over and over (every label
-# lookup, every anchor search); NFKC dominates, so remember recent keys.
+# lookup, every anchor search), so remember recent keys.
 @lru_cache(maxsize=16384)
 def _fold(s: str) -> str:
-    return _WS.sub("", unicodedata.normalize("NFKC", s)).translate(_QUOTES)
+    if _NFKC_SAFE.fullmatch(s) is None:
+        s = unicodedata.normalize("NFKC", s)
+    return _WS.sub("", s).translate(_TABLE)
 
 
 _INLINE_WS = regex.compile(r"[ \t\u3000\u00a0]+")
@@ -78,7 +85,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
-    s = _WS.sub("", unicodedata.normalize("NFKC", text)).translate(_QUOTES)
+    s = fold(text)
     if s in _EMPTY_MARKS:
         return None
     for unit in ("万元", "元"):

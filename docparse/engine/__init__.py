@@ -30,8 +30,11 @@ _UNIT_FROM_TITLE = regex.compile(r"^(.+?)(?:关于)?(?:(?:19|20)\d{2}\s*年)")
 def choose_spec(rows: list[Row], name: str | None) -> Spec:
     if name:
         return get_spec(name)
+    specs = load_specs()
+    if len(specs) == 1:
+        return specs[0]
     text = "".join(k for r in rows[:400] for k in r.keys)
-    return max(load_specs(), key=lambda s: s.score_markers(text))
+    return max(specs, key=lambda s: s.score_markers(text))
 
 
 def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]]:
@@ -165,5 +168,5 @@ def build_report(doc: Document, source: dict, *, provenance: bool = False, templ
     report.checks = run_checks(report, spec, trace)
     report.warnings = trace.warnings
     if provenance:
-        report.provenance = trace.origins
+        report.provenance = trace.origins()
     return report

@@ -14,6 +14,9 @@ from ..document import Cell, Document, Paragraph, Table
 from ..text import fold
 
 
+_LABEL_MAX = 200  # characters; longer cells are values (a 3,000-character 总体运行情况)
+
+
 @dataclass(slots=True)
 class Row:
     cells: list[Cell]
@@ -29,7 +32,8 @@ class Row:
 
     @property
     def keys(self) -> list[str]:
-        return [fold(c.text) for c in self.cells]
+        """Folded cell texts for label and anchor search; a long text is no label."""
+        return [fold(c.text) if len(c.text) <= _LABEL_MAX else "" for c in self.cells]
 
     def is_title(self) -> bool:
         """A paragraph, or a table row that is one cell across the whole table."""

@@ -28,6 +28,9 @@ def spec_dir() -> Path:
     raise FileNotFoundError("no extractors/ directory with template specs")
 
 
+_LABEL_MAX = 200
+
+
 class Labels:
     """field → variants, matched on folded text (exact, or substring for *_contains)."""
 
@@ -39,6 +42,8 @@ class Labels:
                 self._exact.setdefault(_key(v), name)
 
     def match(self, text: str | None) -> str | None:
+        if not text or len(text) > _LABEL_MAX:  # a long text is a value, never a label
+            return None
         return self._exact.get(_key(text))
 
 

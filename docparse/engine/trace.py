@@ -29,22 +29,27 @@ def where(row: Row | None, cell: Cell | None = None) -> str:
 
 class Trace:
     def __init__(self):
-        self.origins: dict[str, Origin] = {}
+        self._notes: dict[str, tuple[Row, Cell | None]] = {}
         self.warnings: list[Warning] = []
 
     def note(self, pointer: str, row: Row | None, cell: Cell | None = None) -> None:
-        if row is None:
-            return
-        c = cell or (row.cells[0] if row.cells else None)
-        self.origins[pointer] = Origin(
-            block=row.block,
-            table=row.table_index,
-            row=row.r,
-            col=None if row.table is None or c is None else c.col,
-            paragraph=row.block if row.table is None else None,
-            page=None if c is None else c.page,
-            bbox=None if c is None else c.bbox,
-        )
+        if row is not None:
+            self._notes[pointer] = (row, cell or (row.cells[0] if row.cells else None))
+
+    def origins(self) -> dict[str, Origin]:
+        """Provenance, built only when asked for (most callers never are)."""
+        out = {}
+        for pointer, (row, c) in self._notes.items():
+            out[pointer] = Origin(
+                block=row.block,
+                table=row.table_index,
+                row=row.r,
+                col=None if row.table is None or c is None else c.col,
+                paragraph=row.block if row.table is None else None,
+                page=None if c is None else c.page,
+                bbox=None if c is None else c.bbox,
+            )
+        return out
 
     def warn(self, code: str, message: str, row: Row | None = None, cell: Cell | None = None,
              location: str | None = None) -> None:

@@ -20,7 +20,9 @@ from .ooxml import Package, parse_xml
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _TBL, _TR, _TC, _SDT, _SDTC, _CXML = (W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
-_T, _PPR, _TCPR = W + "t", W + "pPr", W + "tcPr"
+_T, _PPR, _TCPR, _VAL = W + "t", W + "pPr", W + "tcPr", W + "val"
+_PSTYLE, _OUTLINE, _NUMPR = W + "pStyle", W + "outlineLvl", W + "numPr"
+_GRIDSPAN, _VMERGE = W + "gridSpan", W + "vMerge"
 _TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym")
 _WRAPPERS = (_SDT, _SDTC, _CXML, W + "smartTag", W + "ins", W + "moveTo")
 _MAX_NESTING = 16  # tables inside tables; deeper is a hostile file, not a report
@@ -36,6 +38,21 @@ def _int(value, default: int) -> int:
         return default
 
 
+def _special(el) -> str:
+    """Text of a non-w:t run item: tab, break, non-breaking hyphen, symbol."""
+    tag = el.tag
+    if tag == W + "tab":
+        return "\t" if el.getparent().tag == W + "r" else ""  # not a tab stop definition
+    if tag == W + "noBreakHyphen":
+        return "-"
+    if tag == W + "sym":
+        try:
+            return chr(int(el.get(W + "char") or "", 16))
+        except (ValueError, OverflowError):
+            return ""
+    return "\n"  # br, cr
+
+
 def _val(el, default=None):
     return default if el is None else el.get(W + "val", default)
 
@@ -47,13 +64,15 @@ def _child(el, tag):
     return None
 
 
-def _children(parent):
+def _children(parent) -> list:
     """Block-level children, looking through content controls and custom XML."""
-    for el in parent.iterchildren():
+    out = []
+    for el in parent:
         if el.tag in _WRAPPERS:
-            yield from _children(el)
+            out.extend(_children(el))
         else:
-            yield el
+            out.append(el)
+    return out
 
 
 class _Styles:
@@ -154,37 +173,28 @@ class _Reader:
         self.numberer = Numberer(pkg.xml("word/numbering.xml") if pkg.has("word/numbering.xml") else None)
 
     # -- paragraphs -------------------------------------------------------
-    def paragraph(self, p) -> Paragraph:
-        parts = []
-        for el in p.iter(_TEXT_TAGS):
-            tag = el.tag
-            if tag == _T:
-                if el.text:
-                    parts.append(el.text)
-            elif tag == W + "tab":
-                if el.getparent().tag == W + "r":  # not a tab stop definition
-                    parts.append("\t")
-            elif tag == W + "noBreakHyphen":
-                parts.append("-")
-            elif tag == W + "sym":
-                ch = el.get(W + "char")
-                if ch:
-                    try:
-                        parts.append(chr(int(ch, 16)))
-                    except (ValueError, OverflowError):
-                        pass
-            else:
-                parts.append("\n")
-        text = "".join(parts)
-        ppr = _child(p, _PPR)
+    def _text(self, p) -> str:
+        """The paragraph's text as displayed: runs, tabs, breaks, symbols."""
+        parts = [el.text or "" if el.tag == _T else _special(el) for el in p.iter(_TEXT_TAGS)]
+        return "".join(parts)
+
+    def _props(self, p):
+        """(style id, outline level, (numId, ilvl)) from the paragraph's own pPr."""
         style_id = outline = num = None
-        if ppr is not None:
-            style_id = _val(_child(ppr, W + "pStyle"))
-            ol = _val(_child(ppr, W + "outlineLvl"))
-            outline = None if ol is None else _int(ol, 9) + 1
-            np_ = _child(ppr, W + "numPr")
-            if np_ is not None:
-                num = (_val(_child(np_, W + "numId")), _val(_child(np_, W + "ilvl")))
+        if len(p) and p[0].tag == _PPR:  # pPr, when present, is the first child
+            for c in p[0]:
+                tag = c.tag
+                if tag == _PSTYLE:
+                    style_id = c.get(_VAL)
+                elif tag == _OUTLINE:
+                    outline = _int(c.get(_VAL), 9) + 1
+                elif tag == _NUMPR:
+                    num = (_val(_child(c, W + "numId")), _val(_child(c, W + "ilvl")))
+        return style_id, outline, num
+
+    def paragraph(self, p, *, in_cell: bool = False) -> Paragraph:
+        text = self._text(p)
+        style_id, outline, num = self._props(p)
         sname, s_outline, s_num = self.styles.get(style_id)
         if outline is None:
             outline = s_outline
@@ -207,7 +217,8 @@ class _Reader:
         if depth > _MAX_NESTING:
             raise CorruptFile(f"tables nested more than {_MAX_NESTING} deep")
         cells: list[Cell] = []
-        # For vMerge: the cell covering each grid column in the row above.
+        # For vMerge: the cells of the row above, by the grid column they start at
+        # (a continuation cell continues the cell that starts where it starts).
         above: dict[int, Cell] = {}
         r = 0
         width = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
@@ -221,23 +232,22 @@ class _Reader:
             for tc in _children(tr):
                 if tc.tag != _TC:
                     continue
-                tcpr = _child(tc, _TCPR)
                 span = 1
                 vmerge = None
-                if tcpr is not None:
-                    span = min(max(1, _int(_val(_child(tcpr, W + "gridSpan")), 1)), _MAX_COLS)
-                    vm = _child(tcpr, W + "vMerge")
-                    if vm is not None:
-                        vmerge = _val(vm, "continue")
+                if len(tc) and tc[0].tag == _TCPR:  # tcPr, when present, is the first child
+                    for c in tc[0]:
+                        if c.tag == _GRIDSPAN:
+                            span = min(max(1, _int(c.get(_VAL), 1)), _MAX_COLS)
+                        elif c.tag == _VMERGE:
+                            vmerge = c.get(_VAL, "continue")
                 prev = above.get(col)
-                if vmerge == "continue" and prev is not None and prev.col == col:
+                if vmerge == "continue" and prev is not None:
                     prev.rowspan = r - prev.row + 1
                     cell = prev
                 else:
                     cell = Cell(row=r, col=col, text=self.cell_text(tc, depth), colspan=span)
                     cells.append(cell)
-                for k in range(col, col + span):
-                    current[k] = cell
+                current[col] = cell
                 col += span
                 if col > _MAX_COLS:
                     raise CorruptFile(f"a table row is wider than {_MAX_COLS} grid columns (gridSpan/gridBefore out of range)")
@@ -252,7 +262,7 @@ class _Reader:
         lines = []
         for el in _children(tc):
             if el.tag == _P:
-                lines.append(self.paragraph(el).text)
+                lines.append(self.paragraph(el).text if len(el) else "")
             elif el.tag == _TBL:
                 # A nested table: its cells' text, in reading order, as lines.
                 for c in self.table(el, depth + 1).cells:
