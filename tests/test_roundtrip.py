@@ -15,4 +15,4 @@ roundtrip = pytest.importorskip("golden.roundtrip")
 def test_generated_docx_round_trip(spec):
     report = docparse.extract(synth.build_docx(spec)).model_dump(mode="json")
     n, failed = roundtrip.compare(report, spec)
-    assert n > 50 and failed == []
+    assert n > 30 and failed == []
