@@ -123,3 +123,15 @@ def test_small_form_values_warnings_and_provenance():
 def test_not_a_report():
     with pytest.raises(docparse.ExtractionError):
         docparse.extract(docx(p("hello world")))
+
+
+@pytest.mark.parametrize("title, unit", [
+    ("岳阳县退役军人事务局2022年度整体绩效自评报告", "岳阳县退役军人事务局"),
+    ("桃源县卫生健康局关于2021年度部门整体支出绩效自评的报告", "桃源县卫生健康局"),
+    ("2021年度桃源县卫生健康局部门整体支出绩效自评报告", "桃源县卫生健康局"),
+    ("关于2021年度平江县档案馆部门（单位）整体支出绩效评价的报告", "平江县档案馆"),
+])
+def test_unit_name_from_title(title, unit):
+    body = tbl([[tc("一、部门（单位）基本概况", span=2)], [tc("联系人"), tc("张三")]], 2) + p(title) + p("一、概况")
+    r = docparse.extract(docx(body))
+    assert r.unit_name == unit and r.title == title

@@ -24,7 +24,11 @@ from .spec import Spec, get_spec, load_specs
 from .trace import Trace
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
-_UNIT_FROM_TITLE = regex.compile(r"^(.+?)(?:关于)?(?:(?:19|20)\d{2}\s*年)")
+# 岳阳县退役军人事务局（关于）2022年度… / 2022年度岳阳县退役军人事务局部门整体支出…
+_UNIT_FROM_TITLE = (
+    regex.compile(r"^(?!关于)(.+?)(?:关于)?(?:(?:19|20)\d{2}\s*年)"),
+    regex.compile(r"^(?:关于)?(?:19|20)\d{2}\s*年度?(.+?)(?:部门|单位)?(?:[（(]单位[）)])?(?:整体支出|整体绩效|绩效自评|绩效评价)"),
+)
 
 
 def choose_spec(rows: list[Row], name: str | None) -> Spec:
@@ -120,9 +124,15 @@ def _meta(report: Report, cover_rows: list[Row], title_row: Row | None, trace: T
         report.title = next((t for t in lines if "报告" in t), None)
     unit = report.cover.unit_name if report.cover else None
     if unit is None and report.title:
-        m = _UNIT_FROM_TITLE.match(report.title)
-        if m and len(m.group(1)) >= 2:
-            unit = m.group(1).strip()
+        for pattern in _UNIT_FROM_TITLE:
+            m = pattern.match(report.title)
+            if m and len(m.group(1)) >= 2:
+                unit = m.group(1)
+                break
+    if unit is None and report.evaluators:
+        # The evaluators' own organisation is the unit in a self-evaluation.
+        orgs = [e.organization for e in report.evaluators if e.organization]
+        unit = max(set(orgs), key=orgs.count) if orgs else None
     report.unit_name = unit
     for t in [report.title or ""] + lines:
         m = _YEAR.search(t)
