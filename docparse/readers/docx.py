@@ -170,7 +170,16 @@ class _Reader:
             if root is None:
                 root = parse_xml(data, "word/styles.xml")
         self.styles = _Styles(root)
-        self.numberer = Numberer(pkg.xml("word/numbering.xml") if pkg.has("word/numbering.xml") else None)
+        self._pkg = pkg
+        self._numberer: Numberer | None = None
+
+    @property
+    def numberer(self) -> Numberer:
+        """numbering.xml, parsed the first time a paragraph is numbered (most never are)."""
+        if self._numberer is None:
+            pkg = self._pkg
+            self._numberer = Numberer(pkg.xml("word/numbering.xml") if pkg.has("word/numbering.xml") else None)
+        return self._numberer
 
     # -- paragraphs -------------------------------------------------------
     def _text(self, p) -> str:
@@ -288,18 +297,18 @@ class _Reader:
         return blocks
 
 
+_PAGES = re.compile(rb"<(?:\w+:)?Pages>\s*(\d{1,7})\s*</(?:\w+:)?Pages>")
+
+
 def _pages(pkg: Package) -> int | None:
+    """Word's own page count from docProps/app.xml (optional metadata: never fails)."""
     if not pkg.has("docProps/app.xml"):
         return None
     try:
-        root = pkg.xml("docProps/app.xml")
-    except Exception:  # docProps is optional metadata; never fail on it
+        m = _PAGES.search(pkg.read("docProps/app.xml"))
+    except Exception:  # noqa: BLE001 - a damaged optional part is not the document's problem
         return None
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag.endswith("}Pages"):
-            n = _int((el.text or "").strip(), -1)
-            return n if 0 <= n <= 1_000_000 else None
-    return None
+    return int(m.group(1)) if m else None
 
 
 def read_docx(data: bytes, limits: Limits) -> Document:
