@@ -128,10 +128,12 @@ def _grade(report: Report, spec) -> list[Check]:
     bands = dict(spec.grades)
     if fold(se.grade) not in bands:
         return []
-    expected = next(g for g, low in spec.grades if se.score >= low)
+    # None: a score below every band (negative) matches no grade.
+    expected = next((g for g, low in spec.grades if se.score >= low), None)
     ok = expected == fold(se.grade)
+    why = f"score {se.score} is {expected}" if expected else f"score {se.score} is below every grade band"
     return [Check(rule="self_evaluation.grade_matches_score", subject="grade", ok=ok, expected=None,
-                  actual=se.score, message="" if ok else f"score {se.score} is {expected}, the form says {se.grade}")]
+                  actual=se.score, message="" if ok else f"{why}, the form says {se.grade}")]
 
 
 def _paragraphs(sections):
