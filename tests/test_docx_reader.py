@@ -98,3 +98,10 @@ def test_not_a_docx():
         read_document(b"just some text, renamed .docx")
     with pytest.raises(CorruptFile):
         read_document(docx(p("x"))[:200])
+
+
+def test_content_controls_are_read_through():
+    sdt = f'<w:sdt><w:sdtPr/><w:sdtContent>{p("inside")}</w:sdtContent></w:sdt>'
+    body = tbl([[tc(body=p("before") + sdt + p("after"))]], 1) + f"<w:sdt><w:sdtContent>{p('body sdt')}</w:sdtContent></w:sdt>"
+    t, para = read_document(docx(body)).blocks
+    assert t.cells[0].text == "before\ninside\nafter" and para.text == "body sdt"

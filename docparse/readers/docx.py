@@ -201,7 +201,15 @@ class _Reader:
                     num = (_val(_child(c, W + "numId")), _val(_child(c, W + "ilvl")))
         return style_id, outline, num
 
-    def paragraph(self, p, *, in_cell: bool = False) -> Paragraph:
+    def _numbered(self, text: str, style_id, num):
+        """Text with its Word list label, and whether it has one."""
+        if num is not None and num[0] not in (None, "0") and text.strip():
+            label = self.numberer.label(num[0], _int(num[1], 0))
+            if label:
+                return label + text.lstrip(), True
+        return text, False
+
+    def paragraph(self, p) -> Paragraph:
         text = self._text(p)
         style_id, outline, num = self._props(p)
         sname, s_outline, s_num = self.styles.get(style_id)
@@ -211,15 +219,18 @@ class _Reader:
             num = s_num
         elif num[1] is None and s_num is not None:
             num = (num[0], s_num[1])
-        numbered = False
-        if num is not None and num[0] not in (None, "0") and text.strip():
-            label = self.numberer.label(num[0], _int(num[1], 0))
-            if label:
-                text = label + text.lstrip()
-                numbered = True
+        text, numbered = self._numbered(text, style_id, num)
         if outline is not None and outline > 9:  # outlineLvl 9 is "body text"
             outline = None
         return Paragraph(text=text, style=sname or None, outline_level=outline, numbered=numbered)
+
+    def cell_paragraph(self, p) -> str:
+        """A paragraph inside a cell: only its text (with any list label) matters."""
+        text = self._text(p)
+        style_id, _, num = self._props(p)
+        if num is None and style_id is not None:
+            num = self.styles.get(style_id)[2]
+        return self._numbered(text, style_id, num)[0]
 
     # -- tables -----------------------------------------------------------
     def table(self, tbl, depth: int = 0) -> Table:
@@ -269,13 +280,17 @@ class _Reader:
 
     def cell_text(self, tc, depth: int) -> str:
         lines = []
-        for el in _children(tc):
-            if el.tag == _P:
-                lines.append(self.paragraph(el).text if len(el) else "")
-            elif el.tag == _TBL:
+        for el in tc:
+            tag = el.tag
+            if tag == _P:
+                lines.append(self.cell_paragraph(el) if len(el) else "")
+            elif tag == _TBL:
                 # A nested table: its cells' text, in reading order, as lines.
-                for c in self.table(el, depth + 1).cells:
-                    lines.append(c.text)
+                lines.extend(c.text for c in self.table(el, depth + 1).cells)
+            elif tag in _WRAPPERS:  # a content control: its content in place
+                inner = self.cell_text(el, depth)
+                if inner:
+                    lines.append(inner)
         return "\n".join(lines)
 
     # -- body -------------------------------------------------------------
