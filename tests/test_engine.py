@@ -5,7 +5,7 @@ import pytest
 import docparse
 from docparse.engine.finance import institution_name
 from docparse.engine.narrative import heading_of
-from docparse.engine.people import iso_date
+from docparse.engine.labelled import iso_date
 from docparse.engine.selfeval import category
 from docparse.engine.spec import get_spec
 from minidocx import docx, p, tbl, tc

@@ -12,12 +12,12 @@ import regex
 
 from ..document import Document
 from ..errors import ExtractionError
-from ..models import Overview, Report, Source
-from ..text import NotANumber, clean, fold, parse_int
+from ..models import Report, Source
+from ..text import clean
 from .finance import extract_finance
-from .labelled import pairs, unknown_pairs
+from .labelled import extract_cover, extract_overview
 from .narrative import extract_narrative, find_title
-from .people import extract_cover, extract_evaluators
+from .people import extract_evaluators
 from .rows import Row, build_rows, find_row
 from .selfeval import extract_self_evaluation
 from .spec import Spec, get_spec, load_specs
@@ -88,33 +88,6 @@ def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]]:
     }
 
 
-def _overview(rows: list[Row], spec: Spec, trace: Trace) -> Overview | None:
-    ov = Overview()
-    seen = False
-    for field, value, row, label, cell in pairs(rows, spec.overview):
-        if getattr(ov, field) is not None:
-            continue
-        seen = True
-        if spec.overview_types.get(field) == "int":
-            try:
-                v = parse_int(value)
-            except NotANumber:
-                trace.warn("overview.not_a_number", f"{field}: {value.strip()[:40]!r} is not a count", row, cell)
-                continue
-        else:
-            v = clean(value)
-        if v is None:
-            trace.warn("overview.empty", f"{fold(label.text)} has no value", row, label)
-            continue
-        setattr(ov, field, v)
-        trace.note(f"/overview/{field}", row, cell)
-    for label, value in unknown_pairs(rows, spec.overview):
-        key = (clean(label) or "").replace("\n", "")
-        if key and clean(value):
-            ov.extras[key] = clean(value)
-    return ov if seen else None
-
-
 def _meta(report: Report, cover_rows: list[Row], title_row: Row | None, trace: Trace) -> None:
     if title_row is not None:
         report.title = clean(title_row.cells[0].text).replace("\n", "")
@@ -156,7 +129,7 @@ def build_report(doc: Document, source: dict, *, provenance: bool = False, templ
 
     report = Report(document_type=spec.document_type, source=Source(**source))
     report.cover = extract_cover(part("cover"), spec, trace)
-    report.overview = _overview(part("overview"), spec, trace)
+    report.overview = extract_overview(part("overview"), spec, trace)
     report.finance = extract_finance(part("finance"), spec, trace)
     report.self_evaluation = extract_self_evaluation(part("self_evaluation"), spec, trace)
     report.evaluators = extract_evaluators(part("evaluators"), spec, trace)

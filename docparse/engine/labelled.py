@@ -1,4 +1,4 @@
-"""Label → value pairs: the 基本概况 block and the cover page.
+"""Label → value blocks: the cover page and 一、基本概况.
 
 A label is a cell (or paragraph) whose folded text is a known variant; its
 value is the next cell in the row, or the text after the colon when label and
@@ -7,14 +7,17 @@ value share a cell or a paragraph (``部门(单位)名称：岳阳县…``).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 import regex
 
 from ..document import Cell
-from ..text import fold
+from ..models import Cover, Overview
+from ..text import NotANumber, clean, fold, parse_int, squash
 from .rows import Row
-from .spec import Labels
+from .spec import Labels, Spec
+from .trace import Trace
 
 _COLON = regex.compile(r"[:：]")
 
@@ -53,3 +56,74 @@ def unknown_pairs(rows: list[Row], labels: Labels) -> Iterator[tuple[str, str]]:
         for label, value in zip(row.cells[::2], row.cells[1::2]):
             if labels.match(label.text) is None and fold(label.text) and len(fold(label.text)) <= 20:
                 yield label.text, value.text
+
+
+_DATE = regex.compile(r"^\s*(\d{4})\s*(?:年|[.\-/．])\s*(\d{1,2})\s*(?:月|[.\-/．])\s*(\d{1,2})\s*日?\s*$")
+
+
+def iso_date(text: str | None) -> str | None:
+    """2022年3月15日 / 2022.3.15 → 2022-03-15; incomplete dates as printed."""
+    t = clean(text)
+    if not t:
+        return None
+    m = _DATE.match(unicodedata.normalize("NFKC", t))
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        if 1 <= mo <= 12 and 1 <= d <= 31:
+            return f"{y:04d}-{mo:02d}-{d:02d}"
+    return t
+
+
+def extract_cover(rows: list[Row], spec: Spec, trace: Trace) -> Cover | None:
+    cover = Cover()
+    seen = False
+    for field, value, row, _label, cell in pairs(rows, spec.cover):
+        if getattr(cover, field) is not None:
+            continue
+        v = clean(value)
+        if v is None:
+            continue
+        v = v.replace("\n", "")
+        if field == "report_date":
+            v = iso_date(v)
+        elif field == "budget_code":
+            v = squash(v)
+        setattr(cover, field, v)
+        trace.note(f"/cover/{field}", row, cell)
+        seen = True
+    for row in rows:
+        for cell in row.cells:
+            t = clean(cell.text)
+            if t and len(t) < 40 and spec.issuer_suffix.search(t):
+                cover.issuer = spec.issuer_suffix.sub("", t).strip()
+                trace.note("/cover/issuer", row, cell)
+                seen = True
+                break
+    return cover if seen else None
+
+
+def extract_overview(rows: list[Row], spec: Spec, trace: Trace) -> Overview | None:
+    ov = Overview()
+    seen = False
+    for field, value, row, label, cell in pairs(rows, spec.overview):
+        if getattr(ov, field) is not None:
+            continue
+        seen = True
+        if spec.overview_types.get(field) == "int":
+            try:
+                v = parse_int(value)
+            except NotANumber:
+                trace.warn("overview.not_a_number", f"{field}: {value.strip()[:40]!r} is not a count", row, cell)
+                continue
+        else:
+            v = clean(value)
+        if v is None:
+            trace.warn("overview.empty", f"{fold(label.text)} has no value", row, label)
+            continue
+        setattr(ov, field, v)
+        trace.note(f"/overview/{field}", row, cell)
+    for label, value in unknown_pairs(rows, spec.overview):
+        key = (clean(label) or "").replace("\n", "")
+        if key and clean(value):
+            ov.extras[key] = clean(value)
+    return ov if seen else None
