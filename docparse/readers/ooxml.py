@@ -9,6 +9,7 @@ laughs, XXE), and libxml2's default depth limit kept.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 
@@ -36,7 +37,8 @@ class Package:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as e:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, NotImplementedError,
+                struct.error) as e:  # NotImplementedError: a damaged "needs zip version 15.4" field
             raise CorruptFile(f"not a readable zip container ({e})") from None
         if len(infos) > limits.max_zip_entries:
             raise LimitExceeded("max_zip_entries", f"{len(infos)} entries > {limits.max_zip_entries}")
