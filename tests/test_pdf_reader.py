@@ -337,6 +337,17 @@ def test_cut_row_goes_on_when_one_cell_overflows_and_another_adds_a_paragraph():
     assert _rows([p1, p2]) == [head, ["定量", "满意度\n（实绩）", "服" * 15 + "对象满意度", "92%"], ["下一行", "甲", "乙", "丙"]]
 
 
+def test_full_line_with_room_for_the_next_character_does_not_go_on():
+    # "固定资产利用率" ends within the full-line slack but a character short of
+    # the cell's edge: "培训人次" did not wrap onto page 2, it is a new row's.
+    # "产出目" has no such room: the merged label goes on ("标").
+    xs = (60, 100, 193, 540)
+    head = ["一级", "指标", "值"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["产出目", "固定资产利用率", "98%"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["标", "培训人次", "91%"], ["下一行", "甲", "乙"]], xs)
+    assert _rows([p1, p2])[1:3] == [["产出目标", "固定资产利用率", "98%"], ["产出目标", "培训人次", "91%"]]
+
+
 def test_blank_value_under_a_number_after_a_break_is_its_own_cell():
     # The only blank in a column of amounts is a blank amount, not the rest
     # of a merged cell (as the only empty slot in a column of labels is).

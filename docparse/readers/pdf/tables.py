@@ -13,7 +13,7 @@ import re
 from bisect import bisect_right
 
 from ...text import fold
-from .text import Line, build_lines, paragraph_text, paragraphs, starts_heading, is_cjk
+from .text import Line, build_lines, first_word_width, paragraph_text, paragraphs, starts_heading, is_cjk
 
 TOL = 2.0  # points: lines this close are the same grid line
 _MAX_COLS = 200  # grid columns on one page; a report table has a few dozen at most
@@ -26,7 +26,7 @@ _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go o
 
 
 class GCell:
-    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end", "full_end", "inner")
+    __slots__ = ("r", "c", "rs", "cs", "x0", "top", "x1", "bottom", "chars", "lines", "text", "page", "open_end", "full_end", "room", "inner")
 
     def __init__(self, r, c, rs, cs, x0, top, x1, bottom, page=None):
         self.r, self.c, self.rs, self.cs = r, c, rs, cs
@@ -37,6 +37,7 @@ class GCell:
         self.page = page
         self.open_end = False  # the last line fills the cell: text may go on
         self.full_end = False  # the last line fills the width (room below or not), mid-sentence
+        self.room = 0.0  # width left at the end of the last line
         self.inner: list[PageTable] = []  # tables nested in this cell
 
     def __repr__(self) -> str:
@@ -318,6 +319,10 @@ def fill_text(table: PageTable) -> None:
                 for a, b in zip(cell.lines, cell.lines[1:]):
                     steps.append((b.top - a.top) / max(a.size, b.size))
     pad = min(pads) if pads else _PAD
+    # The left padding: the least inset of any cell's text. LibreOffice pads
+    # both sides alike, so a line may reach the cell's right edge minus this.
+    insets = [min(ln.x0 for ln in c.lines) - c.x0 for c in table.cells if c.lines]
+    lpad = max(0.0, min(min(insets), 3 * _PAD)) if insets else _PAD
     steps.sort()
     pitch = min(steps[len(steps) // 2], 2.0) if steps else _PITCH
     pad = max(0.0, min(pad, 3 * _PAD))
@@ -339,6 +344,7 @@ def fill_text(table: PageTable) -> None:
         else:
             cell.text = "\n".join(paragraph_text(p) for p in paras)
         last = cell.lines[-1]
+        cell.room = cell.x1 - lpad - last.x1
         # Open end: the last line fills the width and no further line fits
         # under it (a merged cell's text can wrap past a row at a page foot
         # with a line's height of padding left), so the text may go on past
@@ -397,7 +403,7 @@ class TableBuild:
             # The page break cut the row: each cell continues in the same cell.
             for cell, top in zip(first, match):
                 top.text = _join_text(top, cell)
-                top.open_end = cell.open_end
+                top.open_end, top.room = cell.open_end, cell.room
                 top.rs += cell.rs - 1
             piece.cells = [c for c in piece.cells if c.r != skip]
             self._append(piece, self.n_rows - 1, skip)
@@ -410,7 +416,7 @@ class TableBuild:
         for cell, top in zip(first, match):
             if top is None:
                 continue
-            if cell.text and top.open_end and not starts_heading(cell.text) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
+            if cell.text and _goes_on(top, cell) and not starts_heading(cell.text) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
@@ -448,8 +454,8 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     pairs = list(zip(first, match))
     # Text that filled its cell's last line goes on over the break, and no
     # other cell starts afresh (a fresh row would restart its labels).
-    if any(top.open_end and c.text for c, top in pairs) and all(
-        not c.text or not top.text or top.open_end for c, top in pairs
+    if any(c.text and _goes_on(top, c) for c, top in pairs) and all(
+        not c.text or not top.text or _goes_on(top, c) for c, top in pairs
     ):
         return True
     # Or the leading cell goes on empty under its label and at most one cell
@@ -470,7 +476,20 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
 
 
 def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
-    return top.full_end and _cjk_seam(top.text, cell.text) and not starts_heading(cell.text)
+    return top.full_end and _wraps(top, cell) and _cjk_seam(top.text, cell.text) and not starts_heading(cell.text)
+
+
+def _goes_on(top: GCell, cell: GCell) -> bool:
+    return top.open_end and _wraps(top, cell)
+
+
+def _wraps(top: GCell, cell: GCell) -> bool:
+    """Did ``top``'s last line end because ``cell``'s first word did not fit
+    on it? A "full" line may still have room for a character (the full test
+    allows slack): text that would have fitted starts a new row or paragraph."""
+    if not cell.lines:
+        return True  # nothing to measure (a nested table's text)
+    return first_word_width(cell.lines[0]) > top.room - 1.0  # a point for rounding
 
 
 def _cjk_seam(a: str, b: str) -> bool:
@@ -483,7 +502,7 @@ def _join_text(top: GCell, cell: GCell) -> str:
         return top.text
     if not top.text:
         return cell.text
-    if top.open_end or _cut_mid_phrase(top, cell):
+    if _goes_on(top, cell) or _cut_mid_phrase(top, cell):
         from .text import join_lines
 
         return join_lines(top.text, cell.text)
