@@ -348,6 +348,16 @@ def test_full_line_with_room_for_the_next_character_does_not_go_on():
     assert _rows([p1, p2])[1:3] == [["产出目标", "固定资产利用率", "98%"], ["产出目标", "培训人次", "91%"]]
 
 
+def test_row_starting_a_numbered_label_after_a_break_is_a_new_row():
+    # Every cell of the last row on page 1 fills its line, but "（2）光荣院"
+    # starts a numbered item: a fresh row, not the rest of "（1）局机关".
+    xs = (60, 125, 190, 260)
+    head = ["机构", "合计", "其他"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["（1）局机关", "2472.3373", ""]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["（2）光荣院", "778.7346", "42.1583"], ["合计", "1", "2"]], xs)
+    assert _rows([p1, p2])[1:3] == [["（1）局机关", "2472.3373", ""], ["（2）光荣院", "778.7346", "42.1583"]]
+
+
 def test_blank_value_under_a_number_after_a_break_is_its_own_cell():
     # The only blank in a column of amounts is a blank amount, not the rest
     # of a merged cell (as the only empty slot in a column of labels is).

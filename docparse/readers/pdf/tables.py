@@ -416,7 +416,7 @@ class TableBuild:
         for cell, top in zip(first, match):
             if top is None:
                 continue
-            if cell.text and _goes_on(top, cell) and not starts_heading(cell.text) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
+            if cell.text and _goes_on(top, cell) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
@@ -480,7 +480,9 @@ def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
 
 
 def _goes_on(top: GCell, cell: GCell) -> bool:
-    return top.open_end and _wraps(top, cell)
+    """Does ``cell``'s text carry on ``top``'s, cut by the page break? Not if
+    it starts a numbered item ("（2）光荣院" under "（1）局机关"): a new row's."""
+    return top.open_end and _wraps(top, cell) and not starts_heading(cell.text)
 
 
 def _wraps(top: GCell, cell: GCell) -> bool:
