@@ -56,7 +56,7 @@ class Result:
             f"DocparseError:     {sum(self.errors.values())}",
         ]
         for name, n in sorted(self.errors.items(), key=lambda kv: -kv[1]):
-            lines.append(f"  {name + ':':<17}{n}")
+            lines.append(f"  {name + ':':<18} {n}")
         lines += [
             f"uncaught exceptions: {c['uncaught']}",
             f"over time limit:   {c['over_time'] + c['timeout']}",
