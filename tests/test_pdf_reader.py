@@ -15,7 +15,7 @@ from docparse.readers.docx import read_docx
 from docparse.readers.pdf import build_document, read_pdf
 from docparse.readers.pdf.source import PageData
 from docparse.readers.pdf.tables import TableBuild, build_grid, cluster, fill_text, find_tables
-from docparse.readers.pdf.text import build_lines, is_page_number, join_lines, paragraph_text, paragraphs
+from docparse.readers.pdf.text import build_lines, is_page_number, join_lines, paragraph_text, paragraphs, starts_heading
 from docparse.text import fold
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
@@ -138,6 +138,15 @@ def test_number_wrapped_in_narrow_cell_joins_without_space():
     chars = text_chars("186.45230", 5, 3) + text_chars("0", 5, 18)
     doc = build_document([PageData(1, 400, 800, chars=chars, hsegs=hs, vsegs=vs)])
     assert doc.blocks[0].cells[0].text == "186.452300"
+
+
+def test_full_width_number_wrapped_in_narrow_cell_joins():
+    # "９．８７" goes on a wrapped number: a decimal, not an item "９．".
+    hs, vs = ruled([0, 60], [0, 40])
+    chars = text_chars("８００７３", 5, 3) + text_chars("９．８７", 5, 18)
+    doc = build_document([PageData(1, 400, 800, chars=chars, hsegs=hs, vsegs=vs)])
+    assert doc.blocks[0].cells[0].text == "８００７３９．８７"
+    assert starts_heading("１．工作任务") and starts_heading("1．工作任务")
 
 
 def test_line_text_keeps_latin_word_gaps_only():
