@@ -367,6 +367,15 @@ def test_row_starting_a_numbered_label_after_a_break_is_a_new_row():
     assert _rows([p1, p2])[1:3] == [["（1）局机关", "2472.3373", ""], ["（2）光荣院", "778.7346", "42.1583"]]
 
 
+def test_number_wrapped_after_its_decimal_point_over_a_page_break_joins():
+    # "22275950." | "84": the point is not a full stop, the row goes on.
+    xs = (60, 125, 175, 260)
+    head = ["机构", "合计", "其他"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["光荣院", "22275950.", ""]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["", "84", ""], ["合计", "1", "2"]], xs)
+    assert _rows([p1, p2])[1:3] == [["光荣院", "22275950.84", ""], ["合计", "1", "2"]]
+
+
 def test_blank_value_under_a_number_after_a_break_is_its_own_cell():
     # The only blank in a column of amounts is a blank amount, not the rest
     # of a merged cell (as the only empty slot in a column of labels is).

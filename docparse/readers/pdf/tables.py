@@ -23,6 +23,7 @@ _MAX_CROSSINGS = 1_000_000  # h × v segment pairs on one page (~1 s to group)
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
 _PITCH = 1.3  # single line spacing of CJK fonts, in ems, when a table shows none
 _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
+_DECIMAL_CUT = re.compile(r"\d\.$")  # but a number may wrap after its decimal point
 
 
 class GCell:
@@ -354,7 +355,7 @@ def fill_text(table: PageTable) -> None:
         cell.full_end = (
             last.x1 >= right - 1.6 * last.size
             and last.x1 - last.x0 >= right - (cell.x0 + pad) - 1.6 * last.size
-            and not cell.text.endswith(_FINAL)
+            and not (cell.text.endswith(_FINAL) and not _DECIMAL_CUT.search(cell.text))
         )
         cell.open_end = cell.full_end and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
 
