@@ -439,6 +439,33 @@ def test_centred_short_last_line_does_not_go_on_over_page_break():
     assert "成本指标" in texts and "社会效益" in texts
 
 
+def _centred_row_pages(label: str, amount: str, next_label: str, next_amount: str):
+    """Page 1 ends with a row of centred cells at its foot; page 2 goes on."""
+    xs = (60, 135, 213, 300)
+    p1 = _page_with_table(1, [72, 90], [["机构", "金额", "其他"]], xs)
+    p1.hsegs += [(760, 60, 300), (776, 60, 300)]
+    p1.vsegs += [(x, 90, 776) for x in xs]
+    p1.hsegs.append((90, 60, 300))
+    p1.chars += text_chars("甲", 65, 94) + text_chars("乙", 140, 94) + text_chars("丙" * 6, 218, 94)
+    for s, (x0, x1) in ((label, xs[:2]), (amount, xs[1:3])):
+        w = sum(10 if ord(ch) > 0x2E80 else 5 for ch in s)
+        p1.chars += text_chars(s, (x0 + x1 - w) / 2, 762)
+    p2 = _page_with_table(2, [72, 90, 108], [[next_label, next_amount, ""], ["下一行", "1", "2"]], xs)
+    return p1, p2
+
+
+def test_centred_number_cut_before_its_decimal_point_goes_on_over_a_page_break():
+    # "６７６９４" | "０．３７": room on both sides, but "０．" fits in neither.
+    p1, p2 = _centred_row_pages("合计", "６７６９４", "", "０．３７")
+    assert _rows([p1, p2])[2:] == [["合计", "６７６９４０．３７", ""], ["下一行", "1", "2"]]
+
+
+def test_centred_label_with_room_on_both_sides_does_not_go_on():
+    # "6.信息中心" is centred with room for "合" in its two margins together.
+    p1, p2 = _centred_row_pages("6.信息中心", "", "合计", "９．９")
+    assert _rows([p1, p2])[2:] == [["6.信息中心", "", ""], ["合计", "９．９", ""], ["下一行", "1", "2"]]
+
+
 def _filled(page):
     (t,) = find_tables(page.hsegs, page.vsegs, page.number)
     for ch in page.chars:

@@ -346,6 +346,15 @@ def fill_text(table: PageTable) -> None:
             cell.text = "\n".join(paragraph_text(p) for p in paras)
         last = cell.lines[-1]
         cell.room = cell.x1 - lpad - last.x1
+        inset = last.x0 - cell.x0
+        if inset > lpad + 2.0 and abs(inset - (cell.x1 - last.x1)) <= 2.0:
+            # A centred line has its room on both sides: the next word did
+            # not fit in their sum (６７６９４ | ０．３７ wrapped with 10 pt left
+            # each side; 6.信息中心 had room for 合).
+            cell.room = cell.x1 - cell.x0 - 2 * lpad - (last.x1 - last.x0)
+            cell.full_end = cell.room < 2 * last.size and not (cell.text.endswith(_FINAL) and not _DECIMAL_CUT.search(cell.text))
+            cell.open_end = cell.full_end and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
+            continue
         # Open end: the last line fills the width and no further line fits
         # under it (a merged cell's text can wrap past a row at a page foot
         # with a line's height of padding left), so the text may go on past

@@ -213,7 +213,7 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
     return out
 
 
-_NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%\"'")
+_NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%\"'．")  # ． a full-width decimal point
 
 
 def first_word_width(ln: Line) -> float:
