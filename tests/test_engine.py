@@ -135,3 +135,13 @@ def test_unit_name_from_title(title, unit):
     body = tbl([[tc("一、部门（单位）基本概况", span=2)], [tc("联系人"), tc("张三")]], 2) + p(title) + p("一、概况")
     r = docparse.extract(docx(body))
     assert r.unit_name == unit and r.title == title
+
+
+def test_cover_value_wrapped_onto_its_own_line():
+    """A borderless cover table read from a PDF: 评价机构's value wraps onto a bare line."""
+    cover = "".join(p(t) for t in ["部门整体支出绩效自评报告", "（2020年度）", "部门（单位）名称：某某局",
+                                   "评价机构：某某局绩效评价", "领导小组", "报告日期：2021年06月10日", "某某县财政局（制）"])
+    form = tbl([[tc("一、部门（单位）基本概况", span=2)], [tc("联系人"), tc("张三")]], 2)
+    r = docparse.extract(docx(cover + form + p("某某局2020年度部门整体支出绩效自评报告") + p("一、概况")))
+    assert r.cover.evaluation_agency == "某某局绩效评价领导小组"
+    assert (r.cover.unit_name, r.cover.report_date, r.cover.issuer) == ("某某局", "2021-06-10", "某某县财政局")

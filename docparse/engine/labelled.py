@@ -74,6 +74,23 @@ def iso_date(text: str | None) -> str | None:
     return t
 
 
+def _wrapped_rest(rows: list[Row], row: Row, spec: Spec) -> str:
+    """The rest of a cover value that wrapped onto a line of its own.
+
+    A cover laid out as a borderless table comes out of a PDF as lines; a long
+    value (评价机构：…绩效评价 / 领导小组) wraps onto a short line with no label,
+    which is not the issuer line, a title or a date.
+    """
+    i = next((k for k, r in enumerate(rows) if r is row), None)
+    if i is None or i + 1 >= len(rows) or rows[i + 1].table is not None:
+        return ""
+    nxt = clean(rows[i + 1].cells[0].text) or ""
+    if (not nxt or len(nxt) > 12 or _COLON.search(nxt) or spec.issuer_suffix.search(nxt)
+            or spec.cover.match(nxt) or regex.search(r"\d|报告|年度|自评表", nxt)):
+        return ""
+    return nxt
+
+
 def extract_cover(rows: list[Row], spec: Spec, trace: Trace) -> Cover | None:
     cover = Cover()
     seen = False
@@ -83,6 +100,8 @@ def extract_cover(rows: list[Row], spec: Spec, trace: Trace) -> Cover | None:
         v = clean(value)
         if v is None:
             continue
+        if row.table is None:
+            v += _wrapped_rest(rows, row, spec)
         v = v.replace("\n", "")
         if field == "report_date":
             v = iso_date(v)
