@@ -376,6 +376,16 @@ def test_number_wrapped_after_its_decimal_point_over_a_page_break_joins():
     assert _rows([p1, p2])[1:3] == [["光荣院", "22275950.84", ""], ["合计", "1", "2"]]
 
 
+def test_full_label_and_numbers_over_a_page_break_are_a_fresh_data_row():
+    # Every cell of the last row fills its line, but a number under a number
+    # (2630.9395 | 151.2841) is two values: the label does not run on either.
+    xs = (60, 130, 185, 260)
+    head = ["机构", "合计", "其他"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["综合执法大队", "2630.9395", ""]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["档案室", "151.2841", ""], ["合计", "1", "2"]], xs)
+    assert _rows([p1, p2])[1:3] == [["综合执法大队", "2630.9395", ""], ["档案室", "151.2841", ""]]
+
+
 def test_blank_value_under_a_number_after_a_break_is_its_own_cell():
     # The only blank in a column of amounts is a blank amount, not the rest
     # of a merged cell (as the only empty slot in a column of labels is).

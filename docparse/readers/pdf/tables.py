@@ -422,11 +422,15 @@ class TableBuild:
         # Text only under split cells (其中： over 在用 | 出租): a header's
         # second row, where an empty slot under a whole cell is its rest.
         subhead = any(c.text for c in first) and all(m is None for c, m in zip(first, match) if c.text)
+        # An amount under an amount: a fresh row of a money table, where a
+        # one-row label cannot overflow (综合执法大队 | 档案室 are two rows'
+        # labels). Not percentages: indicator rows share merged labels.
+        data_row = any(m is not None and _is_amount(c.text) and _is_amount(m.text) for c, m in zip(first, match))
         absorbed = set()
         for cell, top in zip(first, match):
             if top is None:
                 continue
-            if cell.text and _goes_on(top, cell) and (top.rs > 1 or _cjk_seam(top.text, cell.text)):
+            if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row)):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
@@ -452,11 +456,16 @@ class TableBuild:
 
 
 _NUMBER = re.compile(r"[-+]?[\d,]*\.?\d+%?")
+_NUM_CHARS = set("0123456789.")
 
 
 def _is_number(text: str) -> bool:
     """A value, not a label: an empty slot under it is a blank value."""
     return _NUMBER.fullmatch(fold(text)) is not None
+
+
+def _is_amount(text: str) -> bool:
+    return _is_number(text) and not text.endswith(("%", "％"))
 
 
 def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) -> bool:
@@ -501,6 +510,9 @@ def _wraps(top: GCell, cell: GCell) -> bool:
     allows slack): text that would have fitted starts a new row or paragraph."""
     if not cell.lines:
         return True  # nothing to measure (a nested table's text)
+    a, b = fold(top.text.rsplit("\n", 1)[-1]), fold(cell.text.split("\n", 1)[0])
+    if a and b and a[-1] in _NUM_CHARS and b[0] in _NUM_CHARS and not _is_number(a + b):
+        return False  # two numbers (2630.9395 | 151.2841), not one cut
     return first_word_width(cell.lines[0]) > top.room - 1.0  # a point for rounding
 
 
