@@ -357,6 +357,16 @@ def test_full_line_with_room_for_the_next_character_does_not_go_on():
     assert _rows([p1, p2])[1:3] == [["产出目标", "固定资产利用率", "98%"], ["产出目标", "培训人次", "91%"]]
 
 
+def test_merged_label_cut_mid_word_goes_on_in_a_fresh_row_of_scores():
+    # "数量指" | "标": the label spans two indicator rows; the scores under
+    # scores (5 | 5) are not amounts, so the fresh row keeps the label whole.
+    xs = (60, 93, 193, 230)
+    head = ["二级", "指标", "分值"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["数量指", "固定资产利用率", "5"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["标", "政府采购执行率", "5"], ["下一行", "甲", "乙"]], xs)
+    assert _rows([p1, p2])[1:3] == [["数量指标", "固定资产利用率", "5"], ["数量指标", "政府采购执行率", "5"]]
+
+
 def test_row_starting_a_numbered_label_after_a_break_is_a_new_row():
     # Every cell of the last row on page 1 fills its line, but "（2）光荣院"
     # starts a numbered item: a fresh row, not the rest of "（1）局机关".

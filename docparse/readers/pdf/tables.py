@@ -424,7 +424,8 @@ class TableBuild:
         subhead = any(c.text for c in first) and all(m is None for c, m in zip(first, match) if c.text)
         # An amount under an amount: a fresh row of a money table, where a
         # one-row label cannot overflow (综合执法大队 | 档案室 are two rows'
-        # labels). Not percentages: indicator rows share merged labels.
+        # labels). Not percentages nor whole scores (5 | 5): indicator rows
+        # share merged labels.
         data_row = any(m is not None and _is_amount(c.text) and _is_amount(m.text) for c, m in zip(first, match))
         absorbed = set()
         for cell, top in zip(first, match):
@@ -465,7 +466,8 @@ def _is_number(text: str) -> bool:
 
 
 def _is_amount(text: str) -> bool:
-    return _is_number(text) and not text.endswith(("%", "％"))
+    """A money amount: a number with decimals (yuan to the fen)."""
+    return _is_number(text) and "." in fold(text) and not text.endswith(("%", "％"))
 
 
 def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) -> bool:
