@@ -367,6 +367,36 @@ def test_merged_label_cut_mid_word_goes_on_in_a_fresh_row_of_scores():
     assert _rows([p1, p2])[1:3] == [["数量指标", "固定资产利用率", "5"], ["数量指标", "政府采购执行率", "5"]]
 
 
+def test_cut_row_whose_cells_go_on_with_new_paragraphs_goes_on():
+    # No cell fills its last line: each goes on with a paragraph of its own
+    # (a note in brackets, the next numbered item), the others empty.
+    xs = (60, 110, 200, 400, 460)
+    head = ["类别", "一级", "指标", "值"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["定量", "效益目标", "指标1：甲乙", "93%"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["", "（预期）", "指标2：丙丁", ""], ["下一行", "甲", "指标1：乙", "丙"]], xs)
+    assert _rows([p1, p2])[1:] == [["定量", "效益目标\n（预期）", "指标1：甲乙\n指标2：丙丁", "93%"], ["下一行", "甲", "指标1：乙", "丙"]]
+
+
+def test_fresh_row_restarting_its_items_is_not_the_cut_one():
+    p1 = _page_with_table(1, [72, 90, 108], [["类别", "指标", "值"], ["", "指标1：甲乙", "93%"]], (60, 110, 300, 360))
+    p1.chars += text_chars("定量", 65, 76)
+    p2 = _page_with_table(2, [72, 90], [["", "指标1：丙丁", ""]], (60, 110, 300, 360))
+    assert _rows([p1, p2])[1:] == [["", "指标1：甲乙", "93%"], ["", "指标1：丙丁", ""]]
+
+
+def test_merged_label_goes_on_with_its_note_in_brackets_in_a_fresh_row():
+    # "产出目标" spans the page's last two rows and goes on over the break with
+    # its second paragraph "（实绩）" beside a fresh indicator row.
+    xs = (60, 110, 300, 360)
+    p1 = _page_with_table(1, [72, 90, 108, 126], [["类别", "指标", "值"], ["产出目标", "指标1：甲", "90%"], ["", "指标1：乙", "91%"]], xs)
+    p1.hsegs = [h for h in p1.hsegs if not (h[0] == 108 and h[1] == 60)]
+    p2 = _page_with_table(2, [72, 90, 108], [["（实绩）", "指标1：丙", "92%"], ["效益目标", "指标1：丁", "93%"]], xs)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith("产出目标")]
+    assert label.text == "产出目标\n（实绩）" and (label.r, label.rs) == (1, 3)
+
+
 def test_row_starting_a_numbered_label_after_a_break_is_a_new_row():
     # Every cell of the last row on page 1 fills its line, but "（2）光荣院"
     # starts a numbered item: a fresh row, not the rest of "（1）局机关".

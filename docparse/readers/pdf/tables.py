@@ -433,6 +433,8 @@ class TableBuild:
                 continue
             if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row)):
                 top.text = _join_text(top, cell)  # its text overflowed
+            elif cell.text and top.rs > 1 and cell.text[0] in "（(" and _new_paragraph(top, cell):
+                top.text = _join_text(top, cell)  # a merged label's note in brackets
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
@@ -493,7 +495,27 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     if any(c.text and not top.text for c, top in pairs):
         return False
     cut = sum(1 for c, top in pairs if c.text and _cut_mid_phrase(top, c))
-    return cut > 0 and (cut == n or 2 * n <= m)
+    if cut > 0 and (cut == n or 2 * n <= m):
+        return True
+    # Or every cell with text goes on with a new paragraph of its own (a cut
+    # row where no cell filled its last line): 效益目标 | （预期实现的效益）,
+    # 指标1：… | 指标2：…, the other cells empty under theirs.
+    return n > 0 and all(_cut_mid_phrase(top, c) or _new_paragraph(top, c) for c, top in pairs if c.text)
+
+
+_ITEM = re.compile(r"([\u4e00-\u9fff]{1,4})(\d{1,2})[：:]")  # 指标2：
+
+
+def _new_paragraph(top: GCell, cell: GCell) -> bool:
+    """Does ``cell`` go on with ``top``'s text as its next paragraph: a note in
+    brackets under a label (（部门工作实绩） under 产出目标), or the next numbered
+    item (指标2： after 指标1：)? A fresh row's cell restarts (指标1：)."""
+    if not top.text or not cell.text:
+        return False
+    if cell.text[0] in "（(":
+        return not starts_heading(cell.text)
+    a, b = _ITEM.match(top.text.rsplit("\n", 1)[-1]), _ITEM.match(cell.text)
+    return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
 
 
 def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
