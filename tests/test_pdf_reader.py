@@ -377,6 +377,17 @@ def test_cut_row_whose_cells_go_on_with_new_paragraphs_goes_on():
     assert _rows([p1, p2])[1:] == [["定量", "效益目标\n（预期）", "指标1：甲乙\n指标2：丙丁", "93%"], ["下一行", "甲", "指标1：乙", "丙"]]
 
 
+def test_cut_row_goes_on_when_one_cell_wraps_and_another_adds_a_bracketed_note():
+    # "整体支出…计划" | "完成情况" wraps; the centred "满意度" had room for "（"
+    # but "（实绩）" is its next paragraph, not a fresh row's label.
+    xs = (60, 113, 183, 400, 460)
+    head = ["类别", "一级", "指标", "值"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["整体计划", "", "指标1：甲乙", "93%"]], xs)
+    p1.chars += text_chars("满意度", 133, 94)
+    p2 = _page_with_table(2, [72, 90, 108], [["完成", "（实绩）", "", ""], ["下一行", "甲", "指标1：乙", "丙"]], xs)
+    assert _rows([p1, p2])[1:] == [["整体计划完成", "满意度\n（实绩）", "指标1：甲乙", "93%"], ["下一行", "甲", "指标1：乙", "丙"]]
+
+
 def test_fresh_row_restarting_its_items_is_not_the_cut_one():
     p1 = _page_with_table(1, [72, 90, 108], [["类别", "指标", "值"], ["", "指标1：甲乙", "93%"]], (60, 110, 300, 360))
     p1.chars += text_chars("定量", 65, 76)
