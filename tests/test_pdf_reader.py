@@ -408,6 +408,16 @@ def test_merged_label_goes_on_with_its_note_in_brackets_in_a_fresh_row():
     assert label.text == "产出目标\n（实绩）" and (label.r, label.rs) == (1, 3)
 
 
+def test_full_name_beside_fresh_values_after_a_break_is_the_new_rows_own():
+    # "“三公”经费控制率" fills its line, but "资金使用合规率" sits beside a
+    # value under a value (≥90% | ≥90%): the fresh row's own name.
+    xs = (60, 93, 173, 210)
+    head = ["二级", "指标", "目标"]
+    p1 = _page_with_table(1, [72, 90, 108], [head, ["数量指", "“三公”经费控制", "≥90%"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["标", "资金使用合规率", "≥90%"], ["下一行", "甲", "乙"]], xs)
+    assert _rows([p1, p2])[1:3] == [["数量指标", "“三公”经费控制", "≥90%"], ["数量指标", "资金使用合规率", "≥90%"]]
+
+
 def test_row_starting_a_numbered_label_after_a_break_is_a_new_row():
     # Every cell of the last row on page 1 fills its line, but "（2）光荣院"
     # starts a numbered item: a fresh row, not the rest of "（1）局机关".

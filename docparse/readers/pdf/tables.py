@@ -428,10 +428,13 @@ class TableBuild:
         # share merged labels.
         data_row = any(m is not None and _is_amount(c.text) and _is_amount(m.text) for c, m in zip(first, match))
         absorbed = set()
-        for cell, top in zip(first, match):
+        for i, (cell, top) in enumerate(zip(first, match)):
             if top is None:
                 continue
-            if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row)):
+            # The cell beside a value under a value is the fresh row's own
+            # name (“三公”经费控制率 | 资金使用合规率 beside ≥90% | ≥90%).
+            own = i + 1 < len(first) and _values(first[i + 1], match[i + 1])
+            if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row and not own)):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text and top.rs > 1 and cell.text[0] in "（(" and _new_paragraph(top, cell):
                 top.text = _join_text(top, cell)  # a merged label's note in brackets
@@ -465,6 +468,14 @@ _NUM_CHARS = set("0123456789.")
 def _is_number(text: str) -> bool:
     """A value, not a label: an empty slot under it is a blank value."""
     return _NUMBER.fullmatch(fold(text)) is not None
+
+
+_VALUE = re.compile(r"[≥≤<>]?=?[-+]?[\d,]*\.?\d+%?")
+
+
+def _values(cell: GCell, top: GCell | None) -> bool:
+    """A value under a value (98% | 92%, ≥90% | ≥90%): a fresh row's."""
+    return top is not None and all(_VALUE.fullmatch(fold(c.text)) for c in (cell, top))
 
 
 def _is_amount(text: str) -> bool:
@@ -536,8 +547,9 @@ def _wraps(top: GCell, cell: GCell) -> bool:
     if not cell.lines:
         return True  # nothing to measure (a nested table's text)
     a, b = fold(top.text.rsplit("\n", 1)[-1]), fold(cell.text.split("\n", 1)[0])
-    if a and b and a[-1] in _NUM_CHARS and b[0] in _NUM_CHARS and not _is_number(a + b):
-        return False  # two numbers (2630.9395 | 151.2841), not one cut
+    if a and b and (a[-1] in _NUM_CHARS and b[0] in _NUM_CHARS or _VALUE.fullmatch(a) and _VALUE.fullmatch(b)):
+        if not _VALUE.fullmatch(a + b):
+            return False  # two values (2630.9395 | 151.2841, ≥90% | ≥90%), not one cut
     return first_word_width(cell.lines[0]) > top.room - 1.0  # a point for rounding
 
 
