@@ -388,6 +388,17 @@ def test_cut_row_goes_on_when_one_cell_wraps_and_another_adds_a_bracketed_note()
     assert _rows([p1, p2])[1:] == [["整体计划完成", "满意度\n（实绩）", "指标1：甲乙", "93%"], ["下一行", "甲", "指标1：乙", "丙"]]
 
 
+def test_cut_row_goes_on_when_a_merged_label_is_cut_mid_phrase_with_room_under_it():
+    # "可持续影" | "响" wraps at the page foot; "整体计划" | "完成" fills its
+    # line with room under it (a taller row): cut mid-phrase, not a fresh label.
+    xs = (60, 113, 163, 400, 460)
+    head = ["类别", "一级", "指标", "值"]
+    p1 = _page_with_table(1, [72, 90, 130], [head, ["整体计划", "社会\n可持续影", "指标1：甲乙", "93%"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["完成", "响", "", ""], ["下一行", "甲", "指标1：乙", "丙"]], xs)
+    rows = _rows([p1, p2])
+    assert [r[0] for r in rows] == ["类别", "整体计划完成", "下一行"] and rows[1][1].endswith("可持续影响")
+
+
 def test_fresh_row_restarting_its_items_is_not_the_cut_one():
     p1 = _page_with_table(1, [72, 90, 108], [["类别", "指标", "值"], ["", "指标1：甲乙", "93%"]], (60, 110, 300, 360))
     p1.chars += text_chars("定量", 65, 76)

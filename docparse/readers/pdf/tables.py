@@ -488,9 +488,11 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     pairs = list(zip(first, match))
     # Text that filled its cell's last line goes on over the break, and no
     # other cell starts afresh (a fresh row would restart its labels; going
-    # on with a new paragraph, 满意度 | （部门工作实绩）, is not afresh).
+    # on with a new paragraph, 满意度 | （部门工作实绩）, is not afresh, nor is
+    # a merged label cut mid-phrase with room under it, 计划 | 完成情况).
     if any(c.text and _goes_on(top, c) for c, top in pairs) and all(
-        not c.text or not top.text or _goes_on(top, c) or _new_paragraph(top, c) for c, top in pairs
+        not c.text or not top.text or _goes_on(top, c) or _new_paragraph(top, c) or _cut_mid_phrase(top, c)
+        for c, top in pairs
     ):
         return True
     # Or the leading cell goes on empty under its label and at most one cell
