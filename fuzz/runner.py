@@ -10,7 +10,6 @@ or dies is replaced and its case rebuilt from (seed, index) and saved.
 from __future__ import annotations
 
 import multiprocessing as mp
-import os
 import resource
 import time
 import traceback

@@ -5,7 +5,6 @@ time (fuzz/samples.py); tests/hostile/ holds inputs the fuzzer found."""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time

@@ -7,10 +7,9 @@ import io
 
 import docx
 from docx.shared import Twips
-from lxml import etree
 
-from .ooxml import (TEXT_WIDTH, W, C, add_heading_numbering, el, para, repack, row, table)
-from .spec import (EXPENDITURE_COLS, FIXED_ASSETS_COLS, INCOME_COLS, THREE_PUBLIC_COLS, Cover,
+from .ooxml import (W, C, add_heading_numbering, el, para, repack, row, table)
+from .spec import (FIXED_ASSETS_COLS, INCOME_COLS, THREE_PUBLIC_COLS, Cover,
                    FinanceRow, Heading, Para, ReportSpec)
 
 _CN = "〇一二三四五六七八九"

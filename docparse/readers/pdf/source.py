@@ -88,7 +88,6 @@ class PdfiumSource:
             pass
 
     def page(self, index: int) -> PageData:
-        raw = self._raw
         try:
             page = self._doc[index]
         except Exception as e:
