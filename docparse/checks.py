@@ -163,9 +163,13 @@ def _narrative(report: Report, spec) -> list[Check]:
         value, unit = hit
         # The narrative may state the table's figure in the other unit
         # (9037.07万元 for 90370744.45 元): compare in the narrative's unit.
-        table_unit = f.currency_unit or unit
-        converted = table_value * _TO_YUAN[table_unit] / _TO_YUAN[unit]
-        ok = same(value, converted)
+        factor = _TO_YUAN[f.currency_unit or unit] / _TO_YUAN[unit]
+        ok = same(value, table_value * factor)
+        if not ok and summary.is_summary:
+            # A narrative that agrees with the institution rows is right; the
+            # summary cell is the slip, and summary_equals_sum reports it.
+            parts = _sum(getattr(r, rule["column"]) for r in rows if not r.is_summary)
+            ok = parts is not None and same(value, parts * factor)
         msg = "" if ok else (
             f"narrative states {format(value, 'f')}{unit}; the table has {format(table_value, 'f')} {f.currency_unit or ''}".rstrip())
         out.append(Check(rule=rule["rule"], subject=rule["subject"], ok=ok,
