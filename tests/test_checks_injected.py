@@ -34,15 +34,10 @@ def _rules_touching(table, col, row):
             rules.add(("expenditure.row_total", subj))
     else:
         rules.add((f"{table}.row_total", subj))
-    if row.is_summary:  # a summary cell is also what the narrative quotes
-        rules |= {(r, s) for r, s in [("narrative.total_income", "总收入"), ("narrative.total_expenditure", "总支出"),
-                                      ("narrative.basic_expenditure", "基本支出"),
-                                      ("narrative.project_expenditure", "项目支出"),
-                                      ("narrative.three_public", "三公经费")]}
     return rules
 
 
-@pytest.mark.parametrize("seed", range(16))
+@pytest.mark.parametrize("seed", range(24))
 def test_one_wrong_cell_is_flagged_by_its_rules_only(seed):
     rng = random.Random(seed)
     spec = synth.generate(1, 500 + seed)[0]
