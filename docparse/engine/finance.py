@@ -20,7 +20,6 @@ from .trace import Trace
 
 # 1、局机关 / 1.局机关 / （1）局机关 / (1) / ① / 一、
 _INST_NUMBER = regex.compile(r"^\s*(?:[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[、.．,，)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*")
-_UNIT = regex.compile(r"(?:单位\s*[:：]\s*)?(万元|元)")
 
 
 def institution_name(text: str) -> str:
@@ -30,10 +29,8 @@ def institution_name(text: str) -> str:
 
 def _unit_of(text: str, spec: Spec) -> str | None:
     """The currency unit a caption names: （万元）, 单位：元 …"""
-    k = fold(text)
-    for m in regex.finditer(r"(?:\(|单位:)(万元|元)\)?", k):
-        return m.group(1)
-    return None
+    m = spec.unit_pattern.search(fold(text))
+    return m.group(1) if m else None
 
 
 class _Header:
@@ -51,10 +48,6 @@ class _Header:
             if c is not None and (not out or out[-1] is not c):
                 out.append(c)
         return out
-
-    def labels_over(self, col: int) -> list[str]:
-        grid = self.table.grid()
-        return [fold(grid[r.r][col].text) for r in self.rows if grid[r.r][col] is not None]
 
 
 def _classify(header: _Header, caption: str | None, spec: Spec) -> tuple[str | None, dict[str, Cell]]:

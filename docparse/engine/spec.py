@@ -75,7 +75,8 @@ class Spec:
         self.institution_header = Labels({"institution": f["institution_header"]})
         self.summary_contains = fz(f["summary_contains"])
         self.group_labels = {_key(x) for x in f["group_labels"]}
-        self.units = f["units"]
+        units = "|".join(regex.escape(fold(u)) for u in sorted(f["units"], key=len, reverse=True))
+        self.unit_pattern = regex.compile(rf"(?:\(|单位:)({units})")  # on folded captions
         self.tables = {
             kind: (fz(t.get("caption_contains", [])), Labels(t["columns"])) for kind, t in f["tables"].items()
         }
