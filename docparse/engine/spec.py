@@ -81,8 +81,6 @@ class Spec:
             kind: (fz(t.get("caption_contains", [])), Labels(t["columns"])) for kind, t in f["tables"].items()
         }
         s = r["self_evaluation"]
-        self.se = s
-        self.se_qualitative = fz(s["qualitative_contains"])
         self.se_quantitative = fz(s["quantitative_contains"])
         self.goals_header = Labels({"goals": s["goals_header"], "completion": s["completion_header"]})
         self.goal_marker = regex.compile(s["goal_marker"])
