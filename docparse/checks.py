@@ -7,6 +7,8 @@ fewer decimals than its parts is compared with their sum rounded to it.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from decimal import ROUND_HALF_UP, Decimal
 
 import regex
@@ -150,6 +152,8 @@ def _narrative(report: Report, spec) -> list[Check]:
     text = fold("\n".join(_paragraphs(report.narrative)))
     # Clauses about another year never state this year's figure; drop them once, not per rule.
     clauses = [c for c in regex.split(r"[。；;\n]", text) if not any(m in c for m in _OTHER_YEAR)]
+    text = "\n".join(clauses)
+    ends = list(itertools.accumulate(len(c) + 1 for c in clauses))  # clause k ends before ends[k]
     out = []
     for rule in spec.narrative_rules:
         rows = getattr(f, rule["table"], [])
@@ -157,7 +161,7 @@ def _narrative(report: Report, spec) -> list[Check]:
         if summary is None or getattr(summary, rule["column"]) is None:
             continue
         table_value = getattr(summary, rule["column"])
-        hit = _first_figure(clauses, [fold(p) for p in rule["phrases"]])
+        hit = _first_figure(text, ends, [fold(p) for p in rule["phrases"]])
         if hit is None:
             continue
         value, unit = hit
@@ -190,13 +194,17 @@ def _readings(table: str, col: str, rows, row) -> list[Decimal]:
     return [v for v in out if v is not None]
 
 
-def _first_figure(clauses: list[str], phrases: list[str]):
-    for clause in clauses:
-        for p in phrases:
-            i = clause.find(p)
-            while i >= 0:
-                m = _AMOUNT.match(clause, i + len(p))
-                if m:
-                    return Decimal(m.group(1).replace(",", "")), m.group(2)
-                i = clause.find(p, i + 1)
-    return None
+def _first_figure(text: str, ends: list[int], phrases: list[str]):
+    """(amount, unit) right after a phrase: the earliest clause wins, then the earlier phrase."""
+    best = None
+    for rank, p in enumerate(phrases):
+        i = text.find(p)
+        while i >= 0:
+            m = _AMOUNT.match(text, i + len(p))
+            if m:  # later occurrences of this phrase sit in later clauses
+                key = (bisect.bisect_right(ends, i), rank)
+                if best is None or key < best[0]:
+                    best = (key, Decimal(m.group(1).replace(",", "")), m.group(2))
+                break
+            i = text.find(p, i + 1)
+    return None if best is None else best[1:]
