@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import inputs as inp
 from . import outputs as out
-from .pool import DEFAULT_EXTRACTOR, Pool, Task
+from .pool import DEFAULT_EXTRACTOR, Pool, Task, preload
 from .progress import Progress
 
 LOCK = ".lock"
@@ -107,20 +107,6 @@ class _Lock:
     def __exit__(self, *exc):
         if self.fd is not None:
             os.close(self.fd)  # closing releases the flock
-
-
-def _preload(extractor: str) -> None:
-    # Imported once in the parent, the reader stack is shared copy-on-write by
-    # every forked worker: replacing a worker then costs milliseconds.
-    if extractor != DEFAULT_EXTRACTOR:
-        return
-    import importlib
-
-    for mod in ("docparse.models", "docparse.engine", "docparse.readers.docx", "docparse.readers.pdf"):
-        try:
-            importlib.import_module(mod)
-        except Exception:
-            pass
 
 
 def run_batch(
@@ -273,7 +259,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
 
         t_pool = time.monotonic()
         if tasks:
-            _preload(extractor)
+            preload(extractor)
             pool = Pool(min(jobs, len(tasks)), timeout, memory_mb, extractor)
             pool.run(task_iter(), on_result, should_stop=stop.is_set)
             if pool.peak_rss_kb:
