@@ -69,8 +69,8 @@ def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]]:
         end = table_after
         while end < len(rows) and rows[end].table is tbl:
             end += 1
-    # Unclosed regions run to the next anchor.
-    bounds = sorted(a for a in (ov, fin, se, ev) if a is not None) + [end]
+    # Each part runs to the next anchor (anchors are found in order), the last to the form's end.
+    bounds = anchors + [end]
 
     def span(a):
         if a is None:
