@@ -1,10 +1,12 @@
 """The .docx reader: WordprocessingML → neutral ``Document``.
 
-It reads ``word/document.xml`` once with lxml (python-docx's object layer
-costs about 3× that to open and ~45× for per-cell access on big tables), and
-builds each table's grid in one pass over its rows: ``w:gridSpan`` widens a
-cell, ``w:vMerge`` continuation cells extend the cell above, ``w:gridBefore``
-skips leading grid columns. Word auto-numbering is rendered into the text.
+It parses ``word/document.xml`` once with lxml (python-docx's object layer
+costs about 3× that to open and ~45× for per-cell access on big tables) and
+walks it once, visiting only the elements that carry text or structure
+(``_WALK``): per-run and per-cell formatting never becomes a Python object.
+The walk records paragraphs, tables, rows and cells; tables are then laid out
+on their grid (``w:gridSpan``, ``w:vMerge``, ``w:gridBefore``) and Word
+auto-numbering is rendered into the text, in document order.
 """
 
 from __future__ import annotations
@@ -55,24 +57,6 @@ def _special(el) -> str:
 
 def _val(el, default=None):
     return default if el is None else el.get(W + "val", default)
-
-
-def _child(el, tag):
-    """The first child with this tag: ``find()`` goes through ElementPath, 2x slower per call."""
-    for c in el.iterchildren(tag):
-        return c
-    return None
-
-
-def _children(parent) -> list:
-    """Block-level children, looking through content controls and custom XML."""
-    out = []
-    for el in parent:
-        if el.tag in _WRAPPERS:
-            out.extend(_children(el))
-        else:
-            out.append(el)
-    return out
 
 
 class _Styles:
@@ -154,24 +138,73 @@ def _styles_subset(data: bytes, wanted: set[str]) -> bytes | None:
     return data[head:head_end] + b"".join(chunks[k] for k in sorted(chunks)) + b"</w:styles>"
 
 
+class _Para:
+    """A paragraph as the walk finds it: its text pieces and its own pPr values."""
+
+    __slots__ = ("parts", "style_id", "outline", "num_id", "ilvl", "in_cell", "text", "numbered")
+
+    def __init__(self, in_cell: bool):
+        self.parts: list[str] = []
+        self.style_id = self.outline = self.num_id = self.ilvl = None
+        self.in_cell = in_cell
+        self.text = ""
+        self.numbered = False
+
+
+class _Tbl:
+    __slots__ = ("rows", "grid_cols", "depth")
+
+    def __init__(self, depth: int):
+        self.rows: list[_Row] = []
+        self.grid_cols = 0
+        self.depth = depth
+
+
+class _Row:
+    __slots__ = ("cells", "before", "table")
+
+    def __init__(self, table: _Tbl):
+        self.cells: list[_Cell] = []
+        self.before = None
+        self.table = table
+
+
+class _Cell:
+    __slots__ = ("items", "span", "vmerge", "depth")
+
+    def __init__(self, depth: int):
+        self.items: list = []  # _Para and nested _Tbl, in order
+        self.span = self.vmerge = None
+        self.depth = depth
+
+
+# The elements the walk looks at; everything else (run and cell formatting,
+# bookmarks, drawings' geometry) is never turned into a Python object.
+_WALK = (_P, _TBL, _TR, _TC, *_TEXT_TAGS, _PSTYLE, _OUTLINE, W + "numId", W + "ilvl",
+         _GRIDSPAN, _VMERGE, W + "gridBefore", W + "gridCol")
+_NUMID, _ILVL, _GRIDBEFORE, _GRIDCOL = W + "numId", W + "ilvl", W + "gridBefore", W + "gridCol"
+
+
 class _Reader:
-    def __init__(self, pkg: Package, limits: Limits, style_ids: set[str] | None = None):
+    def __init__(self, pkg: Package, limits: Limits, deadline: Deadline):
         self.limits = limits
-        self.deadline = Deadline(limits.max_seconds)
-        # Styles are only consulted through w:pStyle: read just the ones the body names.
-        root = None
-        if pkg.has("word/styles.xml") and (style_ids is None or style_ids):
-            data = pkg.read("word/styles.xml")
-            part = _styles_subset(data, style_ids) if style_ids else None
-            try:
-                root = parse_xml(part, "word/styles.xml") if part else None
-            except CorruptFile:
-                root = None
-            if root is None:
-                root = parse_xml(data, "word/styles.xml")
-        self.styles = _Styles(root)
+        self.deadline = deadline
         self._pkg = pkg
         self._numberer: Numberer | None = None
+        self.styles = _Styles(None)
+
+    def load_styles(self, style_ids: set[str]) -> None:
+        """Styles are only consulted through w:pStyle: read just the ones the body names."""
+        pkg = self._pkg
+        if not style_ids or not pkg.has("word/styles.xml"):
+            return
+        data = pkg.read("word/styles.xml")
+        part = _styles_subset(data, style_ids)
+        try:
+            root = parse_xml(part, "word/styles.xml") if part else None
+        except CorruptFile:
+            root = None
+        self.styles = _Styles(root if root is not None else parse_xml(data, "word/styles.xml"))
 
     @property
     def numberer(self) -> Numberer:
@@ -181,91 +214,155 @@ class _Reader:
             self._numberer = Numberer(pkg.xml("word/numbering.xml") if pkg.has("word/numbering.xml") else None)
         return self._numberer
 
+    # -- the walk ---------------------------------------------------------
+    def walk(self, body) -> tuple[list, list[_Para]]:
+        """One pass over the body in document order, recording its structure.
+
+        Each paragraph, table, row and cell is placed by its parent (looking
+        through content controls and the like). A paragraph that is not a
+        body or cell paragraph — one inside a text box — adds its text to the
+        paragraph that holds it, as Word's own text does; anything else
+        outside the body's flow (moved-from text) is dropped.
+        """
+        placed: dict = {body: None}  # element → its record, for the elements that are part of the flow
+        top: list = []  # body-level _Para and _Tbl
+        paras: list[_Para] = []
+        sink = None  # where text goes: the parts of the paragraph being read
+        para = cell = row = table = None  # whose properties the next pPr/tcPr/trPr/tblGrid values are
+        flow = None  # the last body or cell paragraph: a text box's paragraphs are inside it
+        check = self.deadline.check
+        for el in body.iter(_WALK):
+            tag = el.tag
+            if tag == _T:
+                if sink is not None:
+                    sink.append(el.text or "")
+            elif tag == _P:
+                check()
+                owner = _owner(el, placed)
+                if owner is None:  # a body paragraph
+                    para = _Para(False)
+                    top.append(para)
+                elif type(owner) is _Cell:
+                    para = _Para(True)
+                    owner.items.append(para)
+                else:  # in a text box, or outside the flow
+                    para = None
+                    sink = flow.parts if flow is not None and _in_paragraph(el, placed) else None
+                    continue
+                paras.append(para)
+                flow = para
+                sink = para.parts
+            elif tag in _TEXT_TAGS:
+                if sink is not None:
+                    sink.append(_special(el))
+            elif para is not None and tag == _PSTYLE:
+                if para.style_id is None:  # first wins: a pPrChange's old values come after
+                    para.style_id = el.get(_VAL)
+            elif para is not None and tag == _OUTLINE:
+                if para.outline is None:
+                    para.outline = _int(el.get(_VAL), 9) + 1
+            elif para is not None and tag == _NUMID:
+                if para.num_id is None:
+                    para.num_id = el.get(_VAL)
+            elif para is not None and tag == _ILVL:
+                if para.ilvl is None:
+                    para.ilvl = el.get(_VAL)
+            elif tag == _TC:
+                owner = _owner(el, placed)
+                if type(owner) is _Row:
+                    cell = _Cell(owner.table.depth)
+                    owner.cells.append(cell)
+                    placed[el] = cell
+                else:
+                    cell = None
+                para = None
+            elif cell is not None and tag == _GRIDSPAN:
+                if cell.span is None:
+                    cell.span = min(max(1, _int(el.get(_VAL), 1)), _MAX_COLS)
+            elif cell is not None and tag == _VMERGE:
+                if cell.vmerge is None:
+                    cell.vmerge = el.get(_VAL, "continue")
+            elif tag == _TR:
+                check()
+                owner = _owner(el, placed)
+                if type(owner) is _Tbl:
+                    row = _Row(owner)
+                    owner.rows.append(row)
+                    placed[el] = row
+                else:
+                    row = None
+                para = cell = None
+            elif row is not None and tag == _GRIDBEFORE:
+                if row.before is None:
+                    row.before = min(max(0, _int(el.get(_VAL), 0)), _MAX_COLS)
+            elif tag == _TBL:
+                check()
+                owner = _owner(el, placed)
+                if owner is None:
+                    table = _Tbl(0)
+                    top.append(table)
+                elif type(owner) is _Cell:
+                    if owner.depth >= _MAX_NESTING:
+                        raise CorruptFile(f"tables nested more than {_MAX_NESTING} deep")
+                    table = _Tbl(owner.depth + 1)
+                    owner.items.append(table)
+                else:  # a table in a text box: its text joins the paragraph around it
+                    table = None
+                    continue
+                placed[el] = table
+                para = cell = row = None
+            elif table is not None and tag == _GRIDCOL:
+                # tblGrid/gridCol of this table, not of a tblGridChange inside it
+                if placed.get(el.getparent().getparent(), _OUTSIDE) is table:
+                    table.grid_cols += 1
+        return top, paras
+
     # -- paragraphs -------------------------------------------------------
-    def _text(self, p) -> str:
-        """The paragraph's text as displayed: runs, tabs, breaks, symbols."""
-        parts = [el.text or "" if el.tag == _T else _special(el) for el in p.iter(_TEXT_TAGS)]
-        return "".join(parts)
-
-    def _props(self, p):
-        """(style id, outline level, (numId, ilvl)) from the paragraph's own pPr."""
-        style_id = outline = num = None
-        if len(p) and p[0].tag == _PPR:  # pPr, when present, is the first child
-            for c in p[0]:
-                tag = c.tag
-                if tag == _PSTYLE:
-                    style_id = c.get(_VAL)
-                elif tag == _OUTLINE:
-                    outline = _int(c.get(_VAL), 9) + 1
-                elif tag == _NUMPR:
-                    num = (_val(_child(c, W + "numId")), _val(_child(c, W + "ilvl")))
-        return style_id, outline, num
-
-    def _numbered(self, text: str, style_id, num):
-        """Text with its Word list label, and whether it has one."""
-        if num is not None and num[0] not in (None, "0") and text.strip():
-            label = self.numberer.label(num[0], _int(num[1], 0))
-            if label:
-                return label + text.lstrip(), True
-        return text, False
-
-    def paragraph(self, p) -> Paragraph:
-        text = self._text(p)
-        style_id, outline, num = self._props(p)
-        sname, s_outline, s_num = self.styles.get(style_id)
-        if outline is None:
-            outline = s_outline
-        if num is None:
-            num = s_num
-        elif num[1] is None and s_num is not None:
-            num = (num[0], s_num[1])
-        text, numbered = self._numbered(text, style_id, num)
-        if outline is not None and outline > 9:  # outlineLvl 9 is "body text"
-            outline = None
-        return Paragraph(text=text, style=sname or None, outline_level=outline, numbered=numbered)
-
-    def cell_paragraph(self, p) -> str:
-        """A paragraph inside a cell: only its text (with any list label) matters."""
-        text = self._text(p)
-        style_id, _, num = self._props(p)
-        if num is None and style_id is not None:
-            num = self.styles.get(style_id)[2]
-        return self._numbered(text, style_id, num)[0]
+    def finish(self, paras: list[_Para]) -> None:
+        """Each paragraph's text, with its Word list label (counters run in document order)."""
+        styles = self.styles
+        for p in paras:
+            text = "".join(p.parts)
+            num = None if p.num_id is None else (p.num_id, p.ilvl)
+            if p.in_cell:
+                if num is None and p.style_id is not None:
+                    num = styles.get(p.style_id)[2]
+            else:
+                sname, s_outline, s_num = styles.get(p.style_id)
+                p.style_id = sname or None  # from here on: the style's name
+                if p.outline is None:
+                    p.outline = s_outline
+                if num is None:
+                    num = s_num
+                elif num[1] is None and s_num is not None:
+                    num = (num[0], s_num[1])
+            if num is not None and num[0] not in (None, "0") and text.strip():
+                label = self.numberer.label(num[0], _int(num[1], 0))
+                if label:
+                    text = label + text.lstrip()
+                    p.numbered = True
+            p.text = text
 
     # -- tables -----------------------------------------------------------
-    def table(self, tbl, depth: int = 0) -> Table:
-        if depth > _MAX_NESTING:
-            raise CorruptFile(f"tables nested more than {_MAX_NESTING} deep")
+    def table(self, rec: _Tbl) -> Table:
+        """Lay the rows out on the grid: ``gridSpan`` widens a cell, a ``vMerge``
+        continuation extends the cell that starts at its column in the row above,
+        ``gridBefore`` skips leading columns."""
         cells: list[Cell] = []
-        # For vMerge: the cells of the row above, by the grid column they start at
-        # (a continuation cell continues the cell that starts where it starts).
         above: dict[int, Cell] = {}
+        width = rec.grid_cols
         r = 0
-        width = len(tbl.findall(f"{W}tblGrid/{W}gridCol"))
-        for tr in _children(tbl):
-            if tr.tag != _TR:
-                continue
-            self.deadline.check()
-            trpr = _child(tr, W + "trPr")
-            col = min(max(0, _int(_val(None if trpr is None else _child(trpr, W + "gridBefore")), 0)), _MAX_COLS)
+        for row in rec.rows:
+            col = row.before or 0
             current: dict[int, Cell] = {}
-            for tc in _children(tr):
-                if tc.tag != _TC:
-                    continue
-                span = 1
-                vmerge = None
-                if len(tc) and tc[0].tag == _TCPR:  # tcPr, when present, is the first child
-                    for c in tc[0]:
-                        if c.tag == _GRIDSPAN:
-                            span = min(max(1, _int(c.get(_VAL), 1)), _MAX_COLS)
-                        elif c.tag == _VMERGE:
-                            vmerge = c.get(_VAL, "continue")
+            for c in row.cells:
+                span = c.span or 1
                 prev = above.get(col)
-                if vmerge == "continue" and prev is not None:
+                if c.vmerge == "continue" and prev is not None:
                     prev.rowspan = r - prev.row + 1
                     cell = prev
                 else:
-                    cell = Cell(row=r, col=col, text=self.cell_text(tc, depth), colspan=span)
+                    cell = Cell(row=r, col=col, text=self.cell_text(c), colspan=span)
                     cells.append(cell)
                 current[col] = cell
                 col += span
@@ -278,38 +375,59 @@ class _Reader:
             r += 1
         return Table(cells=cells, n_rows=r, n_cols=width)
 
-    def cell_text(self, tc, depth: int) -> str:
+    def cell_text(self, rec: _Cell) -> str:
         lines = []
-        for el in tc:
-            tag = el.tag
-            if tag == _P:
-                lines.append(self.cell_paragraph(el) if len(el) else "")
-            elif tag == _TBL:
-                # A nested table: its cells' text, in reading order, as lines.
-                lines.extend(c.text for c in self.table(el, depth + 1).cells)
-            elif tag in _WRAPPERS:  # a content control: its content in place
-                inner = self.cell_text(el, depth)
-                if inner:
-                    lines.append(inner)
+        for item in rec.items:
+            if type(item) is _Para:
+                lines.append(item.text)
+            else:  # a nested table: its cells' text, in reading order, as lines
+                lines.extend(c.text for c in self.table(item).cells)
         return "\n".join(lines)
 
     # -- body -------------------------------------------------------------
-    def body(self, body) -> list:
+    def blocks(self, top: list) -> list:
         blocks = []
-        for el in _children(body):
-            if el.tag == _P:
-                p = self.paragraph(el)
+        for item in top:
+            if type(item) is _Para:
                 # A manual line break (w:br) starts a new line as a reader sees
                 # it: split so that a heading after it stands alone.
-                for line in p.text.split("\n"):
+                for line in item.text.split("\n"):
                     if line.strip():
-                        blocks.append(Paragraph(line, p.style, p.outline_level, p.numbered))
-            elif el.tag == _TBL:
-                self.deadline.check()
-                t = self.table(el)
+                        blocks.append(Paragraph(line, item.style_id, _outline(item.outline), item.numbered))
+            else:
+                t = self.table(item)
                 if t.cells:
                     blocks.append(t)
         return blocks
+
+
+def _outline(level):
+    return None if level is not None and level > 9 else level  # outlineLvl 9 is "body text"
+
+
+def _owner(el, placed: dict):
+    """The record of the element's parent in the flow, looking through wrappers;
+    ``placed`` has None for the body, and a missing key means "not in the flow"."""
+    parent = el.getparent()
+    rec = placed.get(parent, _OUTSIDE)
+    while rec is _OUTSIDE and parent is not None and parent.tag in _WRAPPERS:
+        parent = parent.getparent()
+        rec = placed.get(parent, _OUTSIDE)
+    return rec
+
+
+_OUTSIDE = object()
+
+
+def _in_paragraph(el, placed: dict) -> bool:
+    """Whether an element outside the flow sits in a paragraph (a text box), rather
+    than in something the flow skips (moved-from text) — the nearest of the two wins."""
+    for anc in el.iterancestors():
+        if anc.tag == _P:
+            return True
+        if anc in placed:
+            return False
+    return False
 
 
 _PAGES = re.compile(rb"<(?:\w+:)?Pages>\s*(\d{1,7})\s*</(?:\w+:)?Pages>")
@@ -345,7 +463,8 @@ def read_docx(data: bytes, limits: Limits) -> Document:
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("word/document.xml has no body")
-    reader = _Reader(pkg, limits, style_ids={_val(el) for el in root.iter(W + "pStyle")} - {None})
-    reader.deadline = deadline
-    return Document(blocks=reader.body(body), format="docx", pages=_pages(pkg))
-
+    reader = _Reader(pkg, limits, deadline)
+    top, paras = reader.walk(body)
+    reader.load_styles({p.style_id for p in paras} - {None})
+    reader.finish(paras)
+    return Document(blocks=reader.blocks(top), format="docx", pages=_pages(pkg))
