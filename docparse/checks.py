@@ -30,6 +30,8 @@ COLUMNS = {
 }
 # Clauses about another year are not compared with this year's tables.
 _OTHER_YEAR = ("上年度", "上一年度", "去年", "比上年", "同比")
+_CLAUSE_END = regex.compile(r"[。；;\n]")
+_DIGIT = regex.compile(r"[0-9０-９]")
 _AMOUNT = regex.compile(r"[为是共计达:]{0,3}(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(万元|元)")
 _TO_YUAN = {"元": Decimal(1), "万元": Decimal(10000)}
 
@@ -149,9 +151,10 @@ def _narrative(report: Report, spec) -> list[Check]:
     f = report.finance
     if f is None or not report.narrative:
         return []
-    text = fold("\n".join(_paragraphs(report.narrative)))
-    # Clauses about another year never state this year's figure; drop them once, not per rule.
-    clauses = [c for c in regex.split(r"[。；;\n]", text) if not any(m in c for m in _OTHER_YEAR)]
+    # Only clauses with a digit can state a figure, and clauses about another
+    # year never state this year's: fold the rest once, not per rule.
+    clauses = [k for c in _CLAUSE_END.split("\n".join(_paragraphs(report.narrative))) if _DIGIT.search(c)
+               for k in (fold(c),) if not any(m in k for m in _OTHER_YEAR)]
     text = "\n".join(clauses)
     ends = list(itertools.accumulate(len(c) + 1 for c in clauses))  # clause k ends before ends[k]
     out = []

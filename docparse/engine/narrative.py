@@ -29,6 +29,8 @@ def heading_of(text: str, spec: Spec, outline: int | None = None) -> tuple[int, 
             if rest and _short(rest, spec):
                 return level, "".join(m.group("number").split()), rest
             return None
+    if len(t) > 3 * spec.max_heading_chars:  # body text: not worth folding to find out
+        return None
     key = fold(t).rstrip(":")
     if key in spec.unnumbered:
         return 1, None, t
@@ -39,6 +41,8 @@ def heading_of(text: str, spec: Spec, outline: int | None = None) -> tuple[int, 
 
 def _short(rest: str, spec: Spec) -> bool:
     """A title: not long, and at most one sentence (a final 。 is allowed)."""
+    if len(rest) > 3 * spec.max_heading_chars:  # even with padding between its characters
+        return False
     k = fold(rest)
     if len(k) > spec.max_heading_chars:
         return False
