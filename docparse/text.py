@@ -64,6 +64,8 @@ def clean(s: str | None) -> str | None:
     """Output text: lines stripped, padding collapsed, blank lines dropped; None when empty."""
     if s is None:
         return None
+    if " " not in s and s.isprintable():  # no white space of any kind: nothing to do
+        return s or None
     lines = (_CJK_PAD.sub("", _INLINE_WS.sub(" ", ln)).strip() for ln in s.replace("\r\n", "\n").split("\n"))
     out = "\n".join(ln for ln in lines if ln)
     return out or None
@@ -79,6 +81,7 @@ def squash(s: str | None) -> str | None:
 # Placeholders printed in empty amount cells; they mean "nothing", not zero.
 _EMPTY_MARKS = {"", "-", "--", "/", "无", "——", "—", "…", "...", "……", "......"}
 _NUMBER = regex.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 class NotANumber(ValueError):
@@ -94,6 +97,10 @@ def parse_amount(text: str | None) -> Decimal | None:
     """
     if text is None:
         return None
+    if text.isascii():  # the common case, without the folding a CJK text needs
+        s = "".join(text.split())
+        if _PLAIN_NUMBER.fullmatch(s):
+            return Decimal(s)
     s = fold(text)
     if s in _EMPTY_MARKS:
         return None

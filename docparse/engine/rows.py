@@ -25,6 +25,7 @@ class Row:
     table_index: int | None = None
     r: int | None = None  # row index in the table
     paragraph: Paragraph | None = None
+    _keys: list[str] | None = None
 
     @property
     def texts(self) -> list[str]:
@@ -33,7 +34,9 @@ class Row:
     @property
     def keys(self) -> list[str]:
         """Folded cell texts for label and anchor search; a long text is no label."""
-        return [fold(c.text) if len(c.text) <= _LABEL_MAX else "" for c in self.cells]
+        if self._keys is None:
+            self._keys = [fold(c.text) if len(c.text) <= _LABEL_MAX else "" for c in self.cells]
+        return self._keys
 
     def is_title(self) -> bool:
         """A paragraph, or a table row that is one cell across the whole table."""
