@@ -52,11 +52,16 @@ class Table:
     def grid(self) -> list[list[Cell | None]]:
         """Row-major grid; a merged cell appears in every slot it covers."""
         if self._grid is None:
-            g: list[list[Cell | None]] = [[None] * self.n_cols for _ in range(self.n_rows)]
+            n_rows, n_cols = self.n_rows, self.n_cols
+            g: list[list[Cell | None]] = [[None] * n_cols for _ in range(n_rows)]
             for c in self.cells:
-                for r in range(c.row, min(c.row + c.rowspan, self.n_rows)):
-                    for k in range(c.col, min(c.col + c.colspan, self.n_cols)):
-                        g[r][k] = c
+                k0 = c.col
+                if k0 >= n_cols:
+                    continue
+                k1 = min(k0 + c.colspan, n_cols)
+                span = [c] * (k1 - k0)
+                for line in g[c.row:c.row + c.rowspan]:
+                    line[k0:k1] = span
             self._grid = g
         return self._grid
 

@@ -237,9 +237,11 @@ class _Reader:
                 if sink is not None:
                     sink.append(el.text or "")
             elif tag == _P:
-                check()
-                owner = _owner(el, placed)
-                if owner is None:  # a body paragraph
+                owner = placed.get(el.getparent(), _OUTSIDE)
+                if owner is _OUTSIDE:
+                    owner = _owner(el, placed)
+                if owner is None:  # a body paragraph (cell paragraphs are paced by their rows)
+                    check()
                     para = _Para(False)
                     top.append(para)
                 elif type(owner) is _Cell:
@@ -268,7 +270,9 @@ class _Reader:
                 if para.ilvl is None:
                     para.ilvl = el.get(_VAL)
             elif tag == _TC:
-                owner = _owner(el, placed)
+                owner = placed.get(el.getparent(), _OUTSIDE)
+                if owner is _OUTSIDE:
+                    owner = _owner(el, placed)
                 if type(owner) is _Row:
                     cell = _Cell(owner.table.depth)
                     owner.cells.append(cell)
@@ -407,7 +411,8 @@ def _outline(level):
 
 def _owner(el, placed: dict):
     """The record of the element's parent in the flow, looking through wrappers;
-    ``placed`` has None for the body, and a missing key means "not in the flow"."""
+    ``placed`` has None for the body, and a missing key means "not in the flow".
+    (The walk tries the parent itself inline first: that is almost always it.)"""
     parent = el.getparent()
     rec = placed.get(parent, _OUTSIDE)
     while rec is _OUTSIDE and parent is not None and parent.tag in _WRAPPERS:
