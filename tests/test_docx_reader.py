@@ -105,3 +105,23 @@ def test_content_controls_are_read_through():
     body = tbl([[tc(body=p("before") + sdt + p("after"))]], 1) + f"<w:sdt><w:sdtContent>{p('body sdt')}</w:sdtContent></w:sdt>"
     t, para = read_document(docx(body)).blocks
     assert t.cells[0].text == "before\ninside\nafter" and para.text == "body sdt"
+
+
+@pytest.mark.parametrize("filler_at", ["before", "after"])
+def test_styles_found_wherever_they_sit_in_a_large_styles_part(filler_at):
+    # styles.xml is inflated only as far as the wanted definitions: one past the
+    # first inflated pieces, and one before a long tail, must both be found.
+    filler = "".join(f'<w:style w:type="character" w:styleId="C{i}"><w:name w:val="c{i}"/></w:style>'
+                     for i in range(6000))
+    h2 = """<w:style w:type="paragraph" w:styleId="H2"><w:name w:val="heading 2"/><w:basedOn w:val="Base"/></w:style>
+      <w:style w:type="paragraph" w:styleId="Base"><w:name w:val="base"/><w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>"""
+    styles = filler + h2 if filler_at == "before" else h2 + filler
+    (para,) = read_document(docx(p("项目情况", '<w:pStyle w:val="H2"/>'), styles=styles)).blocks
+    assert para.style == "heading 2" and para.outline_level == 2
+
+
+def test_duplicate_style_ids_first_wins():
+    styles = """<w:style w:type="paragraph" w:styleId="H"><w:name w:val="first"/></w:style>
+      <w:style w:type="paragraph" w:styleId="H"><w:name w:val="second"/></w:style>"""
+    (para,) = read_document(docx(p("x", '<w:pStyle w:val="H"/>'), styles=styles)).blocks
+    assert para.style == "first"

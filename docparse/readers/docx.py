@@ -72,12 +72,12 @@ class _Styles:
             ppr = st.find(W + "pPr")
             num = None if ppr is None else ppr.find(W + "numPr")
             outline = None if ppr is None else _val(ppr.find(W + "outlineLvl"))
-            self._raw[st.get(W + "styleId")] = (
+            self._raw.setdefault(st.get(W + "styleId"), (  # the first of duplicate ids wins, as in the byte cut
                 _val(st.find(W + "name"), ""),
                 _val(st.find(W + "basedOn")),
                 None if outline is None else _int(outline, 9) + 1,
                 None if num is None else (_val(num.find(W + "numId")), _val(num.find(W + "ilvl"))),
-            )
+            ))
         self._cache = {}
 
     def get(self, sid: str | None):
@@ -101,41 +101,46 @@ class _Styles:
 _BASED_ON = re.compile(rb'<w:basedOn w:val="([^"]*)"')
 
 
-def _styles_subset(data: bytes, wanted: set[str]) -> bytes | None:
+def _styles_subset(data: bytes, wanted: set[str], complete: bool) -> bytes | None:
     """styles.xml cut down to the w:style elements with these ids and those they are based on.
 
     Templates carry every built-in style (python-docx's styles.xml is ~350 KB,
-    5x a report's body) and a report uses a handful. The cut is a plain byte
-    search; None when the file is not laid out as expected: parse it whole.
+    5x a report's body) and a report uses a handful, mostly defined near the
+    top. The cut is a plain byte search on what has been inflated so far:
+    ``_MORE`` asks for more of the part (``complete`` says there is no more);
+    None means the part is not laid out as expected: parse it whole.
     """
     head = data.find(b"<w:styles")
     head_end = data.find(b">", head) + 1
-    if head < 0 or W[1:-1].encode() not in data[head:head_end]:
+    if head < 0 or head_end <= 0:
+        return None if complete else _MORE
+    if W[1:-1].encode() not in data[head:head_end]:
         return None
     chunks: dict[int, bytes] = {}
     todo, done = set(wanted), set()
     while todo:
         sid = todo.pop()
         done.add(sid)
-        key = b'w:styleId="' + sid.encode() + b'"'
-        pos = data.find(key)
-        if pos < 0:
-            return None  # quoted or escaped differently: let the full parse decide
-        while pos >= 0:  # every element with this id: the last one wins, as in a full parse
-            start = data.rfind(b"<w:style", 0, pos)
-            gt = data.find(b">", pos)
-            end = gt + 1 if data[gt - 1:gt] == b"/" else data.find(b"</w:style>", gt) + len(b"</w:style>")
-            if start < 0 or gt < 0 or end < gt:
-                return None
-            chunk = chunks[start] = data[start:end]
-            for m in _BASED_ON.finditer(chunk):
-                base = m.group(1).decode()
-                if base not in done:
-                    todo.add(base)
-            if chunk.count(b"basedOn") != len(_BASED_ON.findall(chunk)):
-                return None
-            pos = data.find(key, end)
-    return data[head:head_end] + b"".join(chunks[k] for k in sorted(chunks)) + b"</w:styles>"
+        pos = data.find(b'w:styleId="' + sid.encode() + b'"')
+        if pos < 0:  # later in the part, or quoted or escaped differently: the full parse decides
+            return None if complete else _MORE
+        start = data.rfind(b"<w:style", 0, pos)
+        gt = data.find(b">", pos)
+        if gt < 0:
+            return None if complete else _MORE
+        end = gt + 1 if data[gt - 1:gt] == b"/" else data.find(b"</w:style>", gt)
+        if start < 0 or end < 0:
+            return None if complete or start < 0 else _MORE
+        end = end if end == gt + 1 else end + len(b"</w:style>")
+        chunk = chunks[start] = bytes(data[start:end])
+        bases = _BASED_ON.findall(chunk)
+        if chunk.count(b"basedOn") != len(bases):
+            return None
+        todo.update(b.decode() for b in bases if b.decode() not in done)
+    return bytes(data[head:head_end]) + b"".join(chunks[k] for k in sorted(chunks)) + b"</w:styles>"
+
+
+_MORE = object()
 
 
 class _Para:
@@ -194,17 +199,32 @@ class _Reader:
         self.styles = _Styles(None)
 
     def load_styles(self, style_ids: set[str]) -> None:
-        """Styles are only consulted through w:pStyle: read just the ones the body names."""
+        """Styles are only consulted through w:pStyle: read just the ones the body names,
+        inflating styles.xml only as far as their definitions."""
         pkg = self._pkg
         if not style_ids or not pkg.has("word/styles.xml"):
             return
-        data = pkg.read("word/styles.xml")
-        part = _styles_subset(data, style_ids)
-        try:
-            root = parse_xml(part, "word/styles.xml") if part else None
-        except CorruptFile:
-            root = None
-        self.styles = _Styles(root if root is not None else parse_xml(data, "word/styles.xml"))
+        data = bytearray()
+        part = _MORE
+        attempt_at = 0  # retry each time the data has doubled: linear in all
+        for chunk in pkg.chunks("word/styles.xml"):
+            data += chunk
+            if len(data) >= attempt_at:
+                attempt_at = 2 * len(data)
+                part = _styles_subset(data, style_ids, complete=False)
+                if part is not _MORE:
+                    break
+        else:
+            part = _styles_subset(data, style_ids, complete=True)
+        root = None
+        if part is not None:
+            try:
+                root = parse_xml(part, "word/styles.xml")
+            except CorruptFile:
+                root = None
+        if root is None:
+            root = pkg.xml("word/styles.xml")
+        self.styles = _Styles(root)
 
     @property
     def numberer(self) -> Numberer:

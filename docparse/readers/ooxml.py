@@ -12,6 +12,7 @@ import io
 import struct
 import zipfile
 import zlib
+from collections.abc import Iterator
 
 from lxml import etree
 
@@ -54,6 +55,10 @@ class Package:
         return list(self._infos)
 
     def read(self, name: str) -> bytes:
+        return b"".join(self.chunks(name))
+
+    def chunks(self, name: str) -> Iterator[bytes]:
+        """The member's bytes in pieces, under the limits, for a reader that may stop early."""
         info = self._infos.get(name)
         if info is None:
             raise CorruptFile(f"the container has no {name}")
@@ -62,21 +67,22 @@ class Package:
         cap = self.limits.max_xml_bytes
         if info.file_size > cap:
             raise LimitExceeded("max_xml_bytes", f"{name} declares {info.file_size} bytes > {cap}")
-        buf = bytearray()
+        size = 0
         try:
             with self._zip.open(info) as f:
                 while chunk := f.read(_CHUNK):
-                    buf += chunk
-                    if len(buf) > cap:
+                    size += len(chunk)
+                    if size > cap:
                         raise LimitExceeded("max_xml_bytes", f"{name} inflates past {cap} bytes")
+                    self._read_total += len(chunk)
+                    if self._read_total > self.limits.max_unzipped_bytes:
+                        raise LimitExceeded("max_unzipped_bytes",
+                                            f"more than {self.limits.max_unzipped_bytes} bytes inflated")
+                    yield chunk
         except LimitExceeded:
             raise
         except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as e:
             raise CorruptFile(f"{name} is damaged ({e})") from None
-        self._read_total += len(buf)
-        if self._read_total > self.limits.max_unzipped_bytes:
-            raise LimitExceeded("max_unzipped_bytes", f"more than {self.limits.max_unzipped_bytes} bytes inflated")
-        return bytes(buf)
 
     def xml(self, name: str) -> etree._Element:
         return parse_xml(self.read(name), name)
