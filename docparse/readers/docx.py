@@ -143,44 +143,43 @@ def _styles_subset(data: bytes, wanted: set[str], complete: bool) -> bytes | Non
 _MORE = object()
 
 
-class _Para:
-    """A paragraph as the walk finds it: its text pieces and its own pPr values."""
+# The walk's records. Thousands are made per document, so they are lists with
+# class-level defaults: creating one is a C call, and only the few values that
+# differ from the default are ever set on an instance.
+class _Para(list):
+    """A paragraph: the list of its text pieces, with its own pPr values."""
 
-    __slots__ = ("parts", "style_id", "outline", "num_id", "ilvl", "in_cell", "text", "numbered")
-
-    def __init__(self, in_cell: bool):
-        self.parts: list[str] = []
-        self.style_id = self.outline = self.num_id = self.ilvl = None
-        self.in_cell = in_cell
-        self.text = ""
-        self.numbered = False
-
-
-class _Tbl:
-    __slots__ = ("rows", "grid_cols", "depth")
-
-    def __init__(self, depth: int):
-        self.rows: list[_Row] = []
-        self.grid_cols = 0
-        self.depth = depth
+    style_id = outline = num_id = ilvl = None
+    in_cell = False
+    text = ""
+    numbered = False
 
 
-class _Row:
-    __slots__ = ("cells", "before", "table")
+class _CellPara(_Para):
+    in_cell = True
 
-    def __init__(self, table: _Tbl):
-        self.cells: list[_Cell] = []
-        self.before = None
+
+class _Cell(list):
+    """A table cell: its paragraphs and nested tables, in order, with its tcPr values."""
+
+    span = vmerge = None
+    depth = 0  # of the table it is in
+
+
+class _Row(list):
+    """A table row: its cells, with its trPr values."""
+
+    before = None
+
+    def __init__(self, table):
         self.table = table
 
 
-class _Cell:
-    __slots__ = ("items", "span", "vmerge", "depth")
+class _Tbl(list):
+    """A table: its rows."""
 
-    def __init__(self, depth: int):
-        self.items: list = []  # _Para and nested _Tbl, in order
-        self.span = self.vmerge = None
-        self.depth = depth
+    grid_cols = 0
+    depth = 0
 
 
 # The elements the walk looks at; everything else (run and cell formatting,
@@ -262,18 +261,17 @@ class _Reader:
                     owner = _owner(el, placed)
                 if owner is None:  # a body paragraph (cell paragraphs are paced by their rows)
                     check()
-                    para = _Para(False)
+                    para = _Para()
                     top.append(para)
                 elif type(owner) is _Cell:
-                    para = _Para(True)
-                    owner.items.append(para)
+                    para = _CellPara()
+                    owner.append(para)
                 else:  # in a text box, or outside the flow
                     para = None
-                    sink = flow.parts if flow is not None and _in_paragraph(el, placed) else None
+                    sink = flow if flow is not None and _in_paragraph(el, placed) else None
                     continue
                 paras.append(para)
-                flow = para
-                sink = para.parts
+                flow = sink = para
             elif tag in _TEXT_TAGS:
                 if sink is not None:
                     sink.append(_special(el))
@@ -294,8 +292,10 @@ class _Reader:
                 if owner is _OUTSIDE:
                     owner = _owner(el, placed)
                 if type(owner) is _Row:
-                    cell = _Cell(owner.table.depth)
-                    owner.cells.append(cell)
+                    cell = _Cell()
+                    if owner.table.depth:
+                        cell.depth = owner.table.depth
+                    owner.append(cell)
                     placed[el] = cell
                 else:
                     cell = None
@@ -311,7 +311,7 @@ class _Reader:
                 owner = _owner(el, placed)
                 if type(owner) is _Tbl:
                     row = _Row(owner)
-                    owner.rows.append(row)
+                    owner.append(row)
                     placed[el] = row
                 else:
                     row = None
@@ -323,13 +323,14 @@ class _Reader:
                 check()
                 owner = _owner(el, placed)
                 if owner is None:
-                    table = _Tbl(0)
+                    table = _Tbl()
                     top.append(table)
                 elif type(owner) is _Cell:
                     if owner.depth >= _MAX_NESTING:
                         raise CorruptFile(f"tables nested more than {_MAX_NESTING} deep")
-                    table = _Tbl(owner.depth + 1)
-                    owner.items.append(table)
+                    table = _Tbl()
+                    table.depth = owner.depth + 1
+                    owner.append(table)
                 else:  # a table in a text box: its text joins the paragraph around it
                     table = None
                     continue
@@ -346,7 +347,7 @@ class _Reader:
         """Each paragraph's text, with its Word list label (counters run in document order)."""
         styles = self.styles
         for p in paras:
-            text = "".join(p.parts)
+            text = "".join(p)
             num = None if p.num_id is None else (p.num_id, p.ilvl)
             if p.in_cell:
                 if num is None and p.style_id is not None:
@@ -376,10 +377,10 @@ class _Reader:
         above: dict[int, Cell] = {}
         width = rec.grid_cols
         r = 0
-        for row in rec.rows:
+        for row in rec:
             col = row.before or 0
             current: dict[int, Cell] = {}
-            for c in row.cells:
+            for c in row:
                 span = c.span or 1
                 prev = above.get(col)
                 if c.vmerge == "continue" and prev is not None:
@@ -401,8 +402,8 @@ class _Reader:
 
     def cell_text(self, rec: _Cell) -> str:
         lines = []
-        for item in rec.items:
-            if type(item) is _Para:
+        for item in rec:
+            if isinstance(item, _Para):
                 lines.append(item.text)
             else:  # a nested table: its cells' text, in reading order, as lines
                 lines.extend(c.text for c in self.table(item).cells)
@@ -412,7 +413,7 @@ class _Reader:
     def blocks(self, top: list) -> list:
         blocks = []
         for item in top:
-            if type(item) is _Para:
+            if isinstance(item, _Para):
                 # A manual line break (w:br) starts a new line as a reader sees
                 # it: split so that a heading after it stands alone.
                 for line in item.text.split("\n"):
