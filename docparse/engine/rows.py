@@ -25,6 +25,7 @@ class Row:
     table_index: int | None = None
     r: int | None = None  # row index in the table
     paragraph: Paragraph | None = None
+    line: list[Cell | None] | None = None  # the table's grid row: the cell over each column
     _keys: list[str] | None = None
 
     @property
@@ -46,9 +47,9 @@ class Row:
 
     def cell_at(self, col: int) -> Cell | None:
         """The cell of this row covering grid column ``col``."""
-        if self.table is None:
+        line = self.line
+        if line is None:
             return self.cells[0] if col == 0 else None
-        line = self.table.grid()[self.r]
         return line[col] if 0 <= col < len(line) else None
 
     def after(self, cell: Cell) -> Cell | None:
@@ -64,9 +65,10 @@ def build_rows(doc: Document) -> list[Row]:
     t_index = 0
     for i, b in enumerate(doc.blocks):
         if isinstance(b, Table):
+            grid = b.grid()
             for r, cells in enumerate(b.rows()):
                 if cells:
-                    rows.append(Row(cells, i, b, t_index, r))
+                    rows.append(Row(cells, i, b, t_index, r, line=grid[r]))
             t_index += 1
         else:
             rows.append(Row([Cell(0, 0, b.text, page=b.page, bbox=b.bbox)], i, paragraph=b))
