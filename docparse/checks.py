@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from decimal import ROUND_HALF_UP, Decimal
-
-import regex
 
 from .models import Check, Report
 from .text import fold
@@ -30,9 +29,9 @@ COLUMNS = {
 }
 # Clauses about another year are not compared with this year's tables.
 _OTHER_YEAR = ("上年度", "上一年度", "去年", "比上年", "同比")
-_CLAUSE_END = regex.compile(r"[。；;\n]")
-_DIGIT = regex.compile(r"[0-9０-９]")
-_AMOUNT = regex.compile(r"[为是共计达:]{0,3}(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(万元|元)")
+_CLAUSE_END = re.compile(r"[。；;\n]")
+_DIGIT = re.compile(r"[0-9０-９]")
+_AMOUNT = re.compile(r"[为是共计达:]{0,3}(-?\d{1,3}(?:,\d{3})+(?:\.\d+)?|-?\d+(?:\.\d+)?)(万元|元)")
 _TO_YUAN = {"元": Decimal(1), "万元": Decimal(10000)}
 
 

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import regex
 
@@ -53,7 +53,7 @@ def _fold(s: str) -> str:
     return s.translate(_TABLE) if _MAPPED.search(s) else s
 
 
-_INLINE_WS = regex.compile(r"[ \t\u3000\u00a0]+")
+_INLINE_WS = re.compile(r"[ \t\u3000\u00a0]+")
 # White space next to a CJK character or full-width punctuation is alignment
 # padding (Word users space-align with runs of blanks), not content; a PDF
 # of the same page does not even have it. Between Latin words it is kept.

@@ -8,7 +8,7 @@ from the title line, the cover or the form title; checks run last.
 
 from __future__ import annotations
 
-import regex
+import re
 
 from ..document import Document
 from ..errors import ExtractionError
@@ -23,11 +23,11 @@ from .selfeval import extract_self_evaluation
 from .spec import Spec, get_spec, load_specs
 from .trace import Trace
 
-_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # 岳阳县退役军人事务局（关于）2022年度… / 2022年度岳阳县退役军人事务局部门整体支出…
 _UNIT_FROM_TITLE = (
-    regex.compile(r"^(?!关于)(.+?)(?:关于)?(?:(?:19|20)\d{2}\s*年)"),
-    regex.compile(r"^(?:关于)?(?:19|20)\d{2}\s*年度?(.+?)(?:部门|单位)?(?:[（(]单位[）)])?(?:整体支出|整体绩效|绩效自评|绩效评价)"),
+    re.compile(r"^(?!关于)(.+?)(?:关于)?(?:(?:19|20)\d{2}\s*年)"),
+    re.compile(r"^(?:关于)?(?:19|20)\d{2}\s*年度?(.+?)(?:部门|单位)?(?:[（(]单位[）)])?(?:整体支出|整体绩效|绩效自评|绩效评价)"),
 )
 
 

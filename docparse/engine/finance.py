@@ -9,7 +9,7 @@ header's first grid column. Amounts go from cell text to ``Decimal``.
 
 from __future__ import annotations
 
-import regex
+import re
 
 from ..document import Cell
 from ..models import ROW_MODELS, Finance
@@ -19,7 +19,7 @@ from .spec import Spec
 from .trace import Trace
 
 # 1、局机关 / 1.局机关 / （1）局机关 / (1) / ① / 一、
-_INST_NUMBER = regex.compile(r"^\s*(?:[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[、.．,，)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*")
+_INST_NUMBER = re.compile(r"^\s*(?:[（(]\s*\d{1,3}\s*[)）]|\d{1,3}\s*[、.．,，)）]|[①-⑳]|[一二三四五六七八九十]{1,3}\s*[、.．])\s*")
 
 
 def institution_name(text: str) -> str:

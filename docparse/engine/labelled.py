@@ -7,6 +7,7 @@ value share a cell or a paragraph (``部门(单位)名称：岳阳县…``).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 
@@ -19,7 +20,7 @@ from .rows import Row
 from .spec import Labels, Spec
 from .trace import Trace
 
-_COLON = regex.compile(r"[:：]")
+_COLON = re.compile(r"[:：]")
 
 
 def pairs(rows: list[Row], labels: Labels) -> Iterator[tuple[str, str, Row, Cell, Cell | None]]:
@@ -58,7 +59,7 @@ def unknown_pairs(rows: list[Row], labels: Labels) -> Iterator[tuple[str, str]]:
                 yield label.text, value.text
 
 
-_DATE = regex.compile(r"^\s*(\d{4})\s*(?:年|[.\-/．])\s*(\d{1,2})\s*(?:月|[.\-/．])\s*(\d{1,2})\s*日?\s*$")
+_DATE = re.compile(r"^\s*(\d{4})\s*(?:年|[.\-/．])\s*(\d{1,2})\s*(?:月|[.\-/．])\s*(\d{1,2})\s*日?\s*$")
 
 
 def iso_date(text: str | None) -> str | None:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from ..document import Cell, Document, Paragraph, Table
 from ..text import fold
 
-
 _LABEL_MAX = 200  # characters; longer cells are values (a 3,000-character 总体运行情况)
 
 

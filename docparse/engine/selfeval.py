@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import regex
 
 from ..document import Cell
@@ -11,7 +13,7 @@ from .rows import Row
 from .spec import Spec
 from .trace import Trace
 
-_NOTE = regex.compile(r"\s*[（(].*$", regex.S)
+_NOTE = re.compile(r"\s*[（(].*$", re.S)
 
 
 def category(text: str | None) -> str | None:
