@@ -41,6 +41,8 @@ def _places(d: Decimal) -> int:
 
 def same(printed: Decimal, computed: Decimal) -> bool:
     """Equal at the printed precision (no looser)."""
+    if printed == computed:
+        return True
     p = _places(printed)
     if _places(computed) > p:
         computed = computed.quantize(Decimal(1).scaleb(-p), rounding=ROUND_HALF_UP)
