@@ -21,12 +21,12 @@ from .ooxml import Package, parse_xml
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_P, _TBL, _TR, _TC, _SDT, _SDTC, _CXML = (W + t for t in ("p", "tbl", "tr", "tc", "sdt", "sdtContent", "customXml"))
-_T, _PPR, _TCPR, _VAL = W + "t", W + "pPr", W + "tcPr", W + "val"
-_PSTYLE, _OUTLINE, _NUMPR = W + "pStyle", W + "outlineLvl", W + "numPr"
-_GRIDSPAN, _VMERGE = W + "gridSpan", W + "vMerge"
-_TEXT_TAGS = (W + "t", W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym")
-_WRAPPERS = (_SDT, _SDTC, _CXML, W + "smartTag", W + "ins", W + "moveTo")
+_P, _TBL, _TR, _TC, _T, _VAL = (W + t for t in ("p", "tbl", "tr", "tc", "t", "val"))
+_PSTYLE, _OUTLINE, _NUMID, _ILVL = (W + t for t in ("pStyle", "outlineLvl", "numId", "ilvl"))
+_GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDCOL = (W + t for t in ("gridSpan", "vMerge", "gridBefore", "gridCol"))
+_TEXT_TAGS = (_T, W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym")
+# Containers a paragraph or table can sit in and still be part of the flow.
+_WRAPPERS = tuple(W + t for t in ("sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo"))
 _MAX_NESTING = 16  # tables inside tables; deeper is a hostile file, not a report
 _MAX_COLS = 1000  # grid columns in a row (Word allows 63); gridSpan/gridBefore beyond are damage
 _MAX_GRID = 4_000_000  # rows × columns of one table: Table.grid() allocates this many slots
@@ -184,14 +184,11 @@ class _Tbl(list):
 
 # The elements the walk looks at; everything else (run and cell formatting,
 # bookmarks, drawings' geometry) is never turned into a Python object.
-_WALK = (_P, _TBL, _TR, _TC, *_TEXT_TAGS, _PSTYLE, _OUTLINE, W + "numId", W + "ilvl",
-         _GRIDSPAN, _VMERGE, W + "gridBefore", W + "gridCol")
-_NUMID, _ILVL, _GRIDBEFORE, _GRIDCOL = W + "numId", W + "ilvl", W + "gridBefore", W + "gridCol"
+_WALK = (_P, _TBL, _TR, _TC, *_TEXT_TAGS, _PSTYLE, _OUTLINE, _NUMID, _ILVL, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDCOL)
 
 
 class _Reader:
-    def __init__(self, pkg: Package, limits: Limits, deadline: Deadline):
-        self.limits = limits
+    def __init__(self, pkg: Package, deadline: Deadline):
         self.deadline = deadline
         self._pkg = pkg
         self._numberer: Numberer | None = None
@@ -489,7 +486,7 @@ def read_docx(data: bytes, limits: Limits) -> Document:
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("word/document.xml has no body")
-    reader = _Reader(pkg, limits, deadline)
+    reader = _Reader(pkg, deadline)
     top, paras = reader.walk(body)
     reader.load_styles({p.style_id for p in paras} - {None})
     reader.finish(paras)
