@@ -16,7 +16,7 @@ from typing import Callable
 class Candidate:
     key: str
     label: str
-    role: str  # "docparse" | "floor" | "peer"
+    role: str  # "docparse" | "stage" (a part of docparse) | "floor" | "peer"
     module: str  # what must be importable
     run: Callable[[str], object]
     setup: Callable[[], None] | None = None  # untimed, before every timed call
@@ -31,6 +31,13 @@ def _docparse(path: str):
     import docparse
 
     return docparse.extract(path)
+
+
+def _docparse_reader(path: str):
+    """The reader stage alone (file → neutral Document): shows where docparse's time goes."""
+    import docparse
+
+    return docparse.read_document(path)
 
 
 def _forget_memos() -> None:
@@ -120,6 +127,8 @@ def _pypdfium2_text(path: str):
 
 DOCX = [
     Candidate("docparse", "docparse.extract", "docparse", "docparse", _docparse, _forget_memos),
+    Candidate("reader", "docparse.read_document (its reader stage)", "stage", "docparse", _docparse_reader,
+              _forget_memos),
     Candidate("floor", "floor: zip + lxml parse of document.xml", "floor", "lxml", _docx_floor),
     Candidate("python-docx", "python-docx, naive rows[i].cells", "peer", "docx", _python_docx_naive),
     Candidate("docx2python", "docx2python", "peer", "docx2python", _docx2python),
@@ -127,6 +136,8 @@ DOCX = [
 
 PDF = [
     Candidate("docparse", "docparse.extract", "docparse", "docparse", _docparse, _forget_memos),
+    Candidate("reader", "docparse.read_document (its reader stage)", "stage", "docparse", _docparse_reader,
+              _forget_memos),
     Candidate("pypdfium2", "pypdfium2 plain text (speed of light)", "floor", "pypdfium2", _pypdfium2_text),
     Candidate("pdfplumber-floor", "pdfplumber floor: chars, lines, rects", "floor", "pdfplumber", _pdfplumber_floor),
     Candidate("pdfplumber-naive", "pdfplumber naive: extract_tables + extract_text", "peer", "pdfplumber",
