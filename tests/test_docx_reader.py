@@ -125,3 +125,25 @@ def test_duplicate_style_ids_first_wins():
       <w:style w:type="paragraph" w:styleId="H"><w:name w:val="second"/></w:style>"""
     (para,) = read_document(docx(p("x", '<w:pStyle w:val="H"/>'), styles=styles)).blocks
     assert para.style == "first"
+
+
+def test_text_box_text_joins_its_paragraph_and_moved_from_text_is_dropped():
+    # A text box (with a table in it) sits in a run: its text is part of the
+    # paragraph, as Word's own text is; its table is not a table of the body.
+    box = ('<w:r><w:pict><w:txbxContent>' + p("框内") + tbl([[tc("格")]], 1)
+           + '</w:txbxContent></w:pict></w:r>')
+    body = (f'<w:p><w:r><w:t>前</w:t></w:r>{box}<w:r><w:t>后</w:t></w:r></w:p>'
+            f'<w:moveFrom>{p("旧位置")}</w:moveFrom>' + p("正文")
+            + tbl([[tc(body=f'<w:p><w:r><w:t>甲</w:t></w:r>{box}</w:p>')]], 1))
+    blocks = read_document(docx(body)).blocks
+    assert [b.text for b in blocks if isinstance(b, Paragraph)] == ["前框内格后", "正文"]
+    (t,) = [b for b in blocks if isinstance(b, Table)]
+    assert t.n_rows == 1 and t.cells[0].text == "甲框内格"
+
+
+def test_paragraph_properties_are_its_own_not_a_tracked_change():
+    styles = """<w:style w:type="paragraph" w:styleId="H1"><w:name w:val="heading 1"/></w:style>
+      <w:style w:type="paragraph" w:styleId="Old"><w:name w:val="old"/></w:style>"""
+    ppr = '<w:pStyle w:val="H1"/><w:pPrChange><w:pPr><w:pStyle w:val="Old"/></w:pPr></w:pPrChange>'
+    (para,) = read_document(docx(p("标题", ppr), styles=styles)).blocks
+    assert para.style == "heading 1"
