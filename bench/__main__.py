@@ -4,6 +4,7 @@
     python -m bench --quick          # smoke run: 2 repetitions, 2 cold starts
     python -m bench --reps 9 --only pdf
     python -m bench --no-variants    # the goldens only (no generation, no LibreOffice)
+    python -m bench --files DIR      # your own reports: the .docx and .pdf files in DIR
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def run(parts=PARTS, reps: int = 7, cold_reps: int = 7, variants: bool = True, f
     for fmt, cands in (("docx", DOCX), ("pdf", PDF)):
         if fmt not in parts:
             continue
-        paths = [str(s.docx if fmt == "docx" else s.pdf) for s in files if fmt == "docx" or s.pdf is not None]
+        paths = [str(f) for s in files if (f := s.docx if fmt == "docx" else s.pdf) is not None]
         if not paths:
             res[fmt] = {"skipped": "no files"}
             continue
@@ -56,7 +57,7 @@ def run(parts=PARTS, reps: int = 7, cold_reps: int = 7, variants: bool = True, f
     if "memory" in parts:
         mem = {}
         for fmt in ("docx", "pdf"):
-            cands = [Path(s.docx if fmt == "docx" else s.pdf) for s in files if fmt == "docx" or s.pdf]
+            cands = [f for s in files if (f := s.docx if fmt == "docx" else s.pdf) is not None]
             if cands:
                 largest = max(cands, key=lambda p: p.stat().st_size)
                 log(f"memory: one extraction of {largest.name}")
@@ -74,13 +75,22 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reps", type=int, help="repetitions per (file, candidate) (default 7; --quick 2)")
     ap.add_argument("--only", action="append", choices=PARTS, help="run only this part (repeatable)")
     ap.add_argument("--no-variants", action="store_true", help="the goldens only: no generated variants")
+    ap.add_argument("--files", type=Path, metavar="DIR",
+                    help="time the .docx and .pdf reports in DIR instead of the goldens and variants")
     ap.add_argument("--json", type=Path, default=HERE / "results.json", help="where to write the results")
     a = ap.parse_args(argv)
     reps = a.reps or (2 if a.quick else 7)
     if reps < 1:
         ap.error("--reps must be at least 1")
     parts = tuple(a.only or PARTS)
-    res = run(parts, reps=reps, cold_reps=2 if a.quick else max(reps, 5), variants=not a.no_variants)
+    files = None
+    if a.files is not None:
+        if not a.files.is_dir():
+            ap.error(f"--files: not a directory: {a.files}")
+        files = S.folder_samples(a.files)
+        if not files:
+            ap.error(f"--files: no .docx or .pdf files in {a.files}")
+    res = run(parts, reps=reps, cold_reps=2 if a.quick else max(reps, 5), variants=not a.no_variants, files=files)
     res["meta"]["command"] = " ".join(["python -m bench"] + (argv if argv is not None else sys.argv[1:]))
     print(format_results(res))
     a.json.write_text(json.dumps(res, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -32,8 +32,18 @@ INSTITUTIONS = (1, 4, 12)
 @dataclass(frozen=True)
 class Sample:
     name: str
-    docx: Path
+    docx: Path | None  # None for a folder's PDF without a .docx beside it
     pdf: Path | None  # None when no PDF could be made
+
+
+def folder_samples(folder: Path) -> list[Sample]:
+    """Your own reports: every .docx and .pdf in ``folder`` (not recursive), paired by name."""
+    stems = sorted({f.stem for f in folder.iterdir() if f.suffix.lower() in (".docx", ".pdf") and f.is_file()})
+    out = []
+    for stem in stems:
+        d, p = folder / f"{stem}.docx", folder / f"{stem}.pdf"
+        out.append(Sample(stem, d if d.is_file() else None, p if p.is_file() else None))
+    return out
 
 
 def golden_samples() -> list[Sample]:

@@ -75,3 +75,19 @@ def test_cold_start_runs_the_command_line():
     c = cold_start(str(SMALL.docx), reps=1)
     assert c["docparse_s"] > 0 and c["python_startup_s"] > 0
     assert c["command"].split()[-2:] == ["extract", str(SMALL.docx)]
+
+
+def test_own_folder_of_reports(tmp_path):
+    import shutil
+
+    shutil.copy(SMALL.docx, tmp_path / "a.docx")
+    if SMALL.pdf.exists():
+        shutil.copy(SMALL.pdf, tmp_path / "b.pdf")
+    (tmp_path / "notes.txt").write_text("not a report")
+    samples = S.folder_samples(tmp_path)
+    assert [(s.name, s.docx is not None, s.pdf is not None) for s in samples] == (
+        [("a", True, False), ("b", False, True)] if SMALL.pdf.exists() else [("a", True, False)])
+    res = run(("docx", "pdf"), reps=1, files=samples, log=lambda m: None)
+    assert [f["path"] for f in res["docx"]["files"]] == [str(tmp_path / "a.docx")]
+    if SMALL.pdf.exists():
+        assert [f["path"] for f in res["pdf"]["files"]] == [str(tmp_path / "b.pdf")]
