@@ -15,7 +15,7 @@ from typing import Any
 
 import regex
 
-from ..text import _fold, fold
+from ..text import fold
 
 _HERE = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,7 @@ class Labels:
     def match(self, text: str | None) -> str | None:
         if not text or len(text) > _LABEL_MAX:  # a long text is a value, never a label
             return None
-        return self._exact.get(_fold(text).rstrip(":"))
+        return self._exact.get(fold(text).rstrip(":"))
 
 
 def _key(s: str | None) -> str:
