@@ -44,7 +44,7 @@ class Labels:
     def match(self, text: str | None) -> str | None:
         if not text or len(text) > _LABEL_MAX:  # a long text is a value, never a label
             return None
-        return self._exact.get(fold(text).rstrip(":"))
+        return self._exact.get(_key(text))
 
 
 def _key(s: str | None) -> str:
