@@ -66,9 +66,15 @@ def clean(s: str | None) -> str | None:
         return None
     if " " not in s and s.isprintable():  # no white space of any kind: nothing to do
         return s or None
-    lines = (_CJK_PAD.sub("", _INLINE_WS.sub(" ", ln)).strip() for ln in s.replace("\r\n", "\n").split("\n"))
+    lines = (_clean_line(ln) for ln in s.replace("\r\n", "\n").split("\n"))
     out = "\n".join(ln for ln in lines if ln)
     return out or None
+
+
+def _clean_line(ln: str) -> str:
+    if " " not in ln and ln.isprintable():  # most lines of a narrative
+        return ln
+    return _CJK_PAD.sub("", _INLINE_WS.sub(" ", ln)).strip()
 
 
 def squash(s: str | None) -> str | None:
