@@ -30,6 +30,7 @@ _WRAPPERS = tuple(W + t for t in ("sdt", "sdtContent", "customXml", "smartTag", 
 _MAX_NESTING = 16  # tables inside tables; deeper is a hostile file, not a report
 _MAX_COLS = 1000  # grid columns in a row (Word allows 63); gridSpan/gridBefore beyond are damage
 _MAX_GRID = 4_000_000  # rows × columns of one table: Table.grid() allocates this many slots
+_SPANS = {str(n): n for n in range(1, 64)}  # the gridSpan values Word writes, read without int()
 
 
 def _int(value, default: int) -> int:
@@ -299,7 +300,8 @@ class _Reader:
                 para = None
             elif cell is not None and tag == _GRIDSPAN:
                 if cell.span is None:
-                    cell.span = min(max(1, _int(el.get(_VAL), 1)), _MAX_COLS)
+                    v = el.get(_VAL)
+                    cell.span = _SPANS.get(v) or min(max(1, _int(v, 1)), _MAX_COLS)
             elif cell is not None and tag == _VMERGE:
                 if cell.vmerge is None:
                     cell.vmerge = el.get(_VAL, "continue")
@@ -384,7 +386,7 @@ class _Reader:
                     prev.rowspan = r - prev.row + 1
                     cell = prev
                 else:
-                    cell = Cell(row=r, col=col, text=self.cell_text(c), colspan=span)
+                    cell = Cell(r, col, self.cell_text(c), 1, span)
                     cells.append(cell)
                 current[col] = cell
                 col += span
