@@ -44,7 +44,7 @@ def run(parts=PARTS, reps: int = 7, cold_reps: int = 7, variants: bool = True, f
     for fmt, cands in (("docx", DOCX), ("pdf", PDF)):
         if fmt not in parts:
             continue
-        paths = [str(f) for s in files if (f := s.docx if fmt == "docx" else s.pdf) is not None]
+        paths = [str(s.file(fmt)) for s in files if s.file(fmt) is not None]
         if not paths:
             res[fmt] = {"skipped": "no files"}
             continue
@@ -57,7 +57,7 @@ def run(parts=PARTS, reps: int = 7, cold_reps: int = 7, variants: bool = True, f
     if "memory" in parts:
         mem = {}
         for fmt in ("docx", "pdf"):
-            cands = [f for s in files if (f := s.docx if fmt == "docx" else s.pdf) is not None]
+            cands = [s.file(fmt) for s in files if s.file(fmt) is not None]
             if cands:
                 largest = max(cands, key=lambda p: p.stat().st_size)
                 log(f"memory: one extraction of {largest.name}")

@@ -125,19 +125,22 @@ def _pypdfium2_text(path: str):
         doc.close()
 
 
-DOCX = [
+# docparse itself and its reader stage, timed on either format.
+_DOCPARSE = [
     Candidate("docparse", "docparse.extract", "docparse", "docparse", _docparse, _forget_memos),
     Candidate("reader", "docparse.read_document (its reader stage)", "stage", "docparse", _docparse_reader,
               _forget_memos),
+]
+
+DOCX = [
+    *_DOCPARSE,
     Candidate("floor", "floor: zip + lxml parse of document.xml", "floor", "lxml", _docx_floor),
     Candidate("python-docx", "python-docx, naive rows[i].cells", "peer", "docx", _python_docx_naive),
     Candidate("docx2python", "docx2python", "peer", "docx2python", _docx2python),
 ]
 
 PDF = [
-    Candidate("docparse", "docparse.extract", "docparse", "docparse", _docparse, _forget_memos),
-    Candidate("reader", "docparse.read_document (its reader stage)", "stage", "docparse", _docparse_reader,
-              _forget_memos),
+    *_DOCPARSE,
     Candidate("pypdfium2", "pypdfium2 plain text (speed of light)", "floor", "pypdfium2", _pypdfium2_text),
     Candidate("pdfplumber-floor", "pdfplumber floor: chars, lines, rects", "floor", "pdfplumber", _pdfplumber_floor),
     Candidate("pdfplumber-naive", "pdfplumber naive: extract_tables + extract_text", "peer", "pdfplumber",

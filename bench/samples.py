@@ -35,6 +35,9 @@ class Sample:
     docx: Path | None  # None for a folder's PDF without a .docx beside it
     pdf: Path | None  # None when no PDF could be made
 
+    def file(self, fmt: str) -> Path | None:
+        return self.docx if fmt == "docx" else self.pdf
+
 
 def folder_samples(folder: Path) -> list[Sample]:
     """Your own reports: every .docx and .pdf in ``folder`` (not recursive), paired by name."""
