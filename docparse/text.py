@@ -64,15 +64,15 @@ def clean(s: str | None) -> str | None:
     """Output text: lines stripped, padding collapsed, blank lines dropped; None when empty."""
     if s is None:
         return None
-    if " " not in s and s.isprintable():  # no white space of any kind: nothing to do
-        return s or None
+    if "\n" not in s:  # one line: most cells
+        return _clean_line(s) or None
     lines = (_clean_line(ln) for ln in s.replace("\r\n", "\n").split("\n"))
     out = "\n".join(ln for ln in lines if ln)
     return out or None
 
 
 def _clean_line(ln: str) -> str:
-    if " " not in ln and ln.isprintable():  # most lines of a narrative
+    if " " not in ln and ln.isprintable():  # no white space of any kind: nothing to do
         return ln
     return _CJK_PAD.sub("", _INLINE_WS.sub(" ", ln)).strip()
 
