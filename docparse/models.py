@@ -1,4 +1,4 @@
-"""The JSON contract (``report-schema.md``, schema version 1) as pydantic models.
+"""The JSON contract (``report-schema.md``, schema version 1.1) as pydantic models.
 
 Field names are fixed by the contract; fields may be added, never renamed.
 Amounts are ``Decimal`` end to end and dump as the exact printed digits
@@ -118,6 +118,33 @@ class Indicator(_Model):
     weight: str | None = None
     score: str | None = None
     note: str | None = None
+    level1_weight: str | None = None
+    level2_weight: str | None = None
+    unit: str | None = None
+    nature: str | None = None
+    extras: dict[str, str] = Field(default_factory=dict, description="other columns, header → value")
+
+
+BudgetUnit = Literal["万元", "元"]
+
+
+class BudgetLine(_Model):
+    """One row (or one inline item) of a budget block (项目资金 / 年度预算申请)."""
+
+    item: str
+    kind: str | None = None
+    basis: Literal["income", "expenditure"] | None = None
+    initial_budget: Amount | None = None
+    full_year_budget: Amount | None = None
+    executed: Amount | None = None
+    amount: Amount | None = None
+    weight: Amount | None = None
+    execution_rate: str | None = None
+    score: Amount | None = None
+
+
+# The amount columns of a budget line, in the order the forms print them.
+BUDGET_COLUMNS = ("initial_budget", "full_year_budget", "executed")
 
 
 class SelfEvaluation(_Model):
@@ -126,6 +153,27 @@ class SelfEvaluation(_Model):
     indicators: list[Indicator] = Field(default_factory=list)
     score: Amount | None = None
     grade: str | None = None
+    budget_unit: BudgetUnit | None = None
+    budget_execution: list[BudgetLine] = Field(default_factory=list)
+    max_score: Amount | None = None
+
+
+class ProjectEvaluation(_Model):
+    """One 项目支出绩效自评表."""
+
+    name: str | None = None
+    department: str | None = None
+    implementing_unit: str | None = None
+    fiscal_year: int | None = None
+    budget_unit: BudgetUnit | None = None
+    budget_execution: list[BudgetLine] = Field(default_factory=list)
+    goals: list[str] = Field(default_factory=list)
+    completion: str | None = None
+    indicators: list[Indicator] = Field(default_factory=list)
+    score: Amount | None = None
+    max_score: Amount | None = None
+    grade: str | None = None
+    extras: dict[str, str] = Field(default_factory=dict, description="labelled fields the spec does not know")
 
 
 class Evaluator(_Model):
@@ -146,9 +194,11 @@ class Check(_Model):
     rule: str
     subject: str
     ok: bool
-    expected: Amount | None = None
+    # An amount, or a range such as ``0..7`` (indicators.score_within_weight).
+    expected: Amount | str | None = None
     actual: Amount | None = None
     message: str = ""
+    location: str | None = Field(default=None, description="where the checked value was read (table, row, col, page)")
 
 
 class Warning(_Model):  # noqa: A001 - the contract's name
@@ -170,8 +220,9 @@ class Origin(_Model):
 
 
 class Report(_Model):
-    schema_version: Literal["1"] = "1"
+    schema_version: Literal["1.1"] = "1.1"
     document_type: Literal["department_overall", "project"] = "department_overall"
+    template: str | None = None
     title: str | None = None
     unit_name: str | None = None
     fiscal_year: int | None = None
@@ -182,6 +233,7 @@ class Report(_Model):
     self_evaluation: SelfEvaluation | None = None
     evaluators: list[Evaluator] = Field(default_factory=list)
     narrative: list[Section] = Field(default_factory=list)
+    projects: list[ProjectEvaluation] = Field(default_factory=list)
     checks: list[Check] = Field(default_factory=list)
     warnings: list[Warning] = Field(default_factory=list)
     provenance: dict[str, Origin] | None = Field(

@@ -53,7 +53,7 @@ def fake_extract(source, *, filename=None, limits=None):
     if data.startswith(b"BAD"):
         raise CorruptFile("this one is broken")
     return {
-        "schema_version": "1",
+        "schema_version": "1.1",
         "title": data[:40].decode("utf-8", "replace"),
         "unit_name": "测试局",
         "fiscal_year": 2022,

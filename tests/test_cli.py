@@ -22,7 +22,7 @@ def test_extract_prints_json_with_chinese_unescaped():
     out = r.stdout.decode("utf-8")
     assert "岳阳县退役军人事务局" in out and "\\u" not in out
     d = json.loads(out)
-    assert d["schema_version"] == "1" and d["finance"]["income"][0]["total"] == "9692.786137"
+    assert d["schema_version"] == "1.1" and d["finance"]["income"][0]["total"] == "9692.786137"
     assert "provenance" not in d
 
 

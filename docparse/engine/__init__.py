@@ -127,7 +127,7 @@ def build_report(doc: Document, source: dict, *, provenance: bool = False, templ
     reg = _regions(rows, spec)
     part = lambda name: rows[reg[name][0]:reg[name][1]]  # noqa: E731
 
-    report = Report(document_type=spec.document_type, source=Source(**source))
+    report = Report(document_type=spec.document_type, template=spec.name, source=Source(**source))
     report.cover = extract_cover(part("cover"), spec, trace)
     report.overview = extract_overview(part("overview"), spec, trace)
     report.finance = extract_finance(part("finance"), spec, trace)
