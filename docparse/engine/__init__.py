@@ -1,9 +1,13 @@
 """The extraction engine: neutral ``Document`` → ``Report``.
 
 It knows reports, not formats. ``build_report`` lays the document out as rows
-(``rows.py``), finds the form's parts by the anchors of the chosen template
-spec, and hands each part to its extractor; the title, unit and year are read
-from the title line, the cover or the form title; checks run last.
+(``rows.py``), finds every form instance in it (``instances.py``: each
+template spec says how its forms open and what they must hold), reads each
+instance with its spec's parts, and assembles one Report: a 1.0 report form
+fills the report's own sections, a department form its self-evaluation, each
+project form one entry of ``projects``. What follows the last form is the
+text report; a file with no form but a text report is read as text only.
+Checks run last.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ import re
 
 from ..document import Document
 from ..errors import ExtractionError
-from ..models import Report, Source
+from ..models import ProjectEvaluation, Report, SelfEvaluation, Source
 from ..text import clean
 from .finance import extract_finance
+from .forms import extract_form
+from .instances import Instance, find_instances
 from .labelled import extract_cover, extract_overview
 from .narrative import extract_narrative, find_title
 from .people import extract_evaluators
 from .rows import Row, build_rows, find_row
 from .selfeval import extract_self_evaluation
-from .spec import Spec, get_spec, load_specs
+from .spec import Spec, get_spec, load_specs, spec_errors
 from .trace import Trace
 
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
@@ -31,18 +37,8 @@ _UNIT_FROM_TITLE = (
 )
 
 
-def choose_spec(rows: list[Row], name: str | None) -> Spec:
-    if name:
-        return get_spec(name)
-    specs = load_specs()
-    if len(specs) == 1:
-        return specs[0]
-    text = "".join(k for r in rows[:400] for k in r.keys)
-    return max(specs, key=lambda s: s.score_markers(text))
-
-
-def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]]:
-    """Row ranges of cover, overview, finance, self-evaluation, evaluators, narrative."""
+def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]] | None:
+    """Row ranges of cover, overview, finance, self-evaluation, evaluators, narrative (1.0 report form)."""
     s = spec.sections
     ov = find_row(rows, s["overview"], titles_only=True)
     fin = find_row(rows, s["finance"], start=ov or 0, titles_only=True)
@@ -56,8 +52,8 @@ def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]]:
                 anchors = [i]
                 ov = i
                 break
-    if not anchors:
-        raise ExtractionError("not a performance self-evaluation report: none of the form's sections was found")
+    if not anchors or not _form_follows(rows, anchors[0]):
+        return None
     start = anchors[0]
     last = anchors[-1]
     # The form ends with the last table at or after the last anchor (the
@@ -86,6 +82,11 @@ def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]]:
         "evaluators": span(ev),
         "narrative": (end, len(rows)),
     }
+
+
+def _form_follows(rows: list[Row], i: int, within: int = 3) -> bool:
+    """A form is a table: the first section title is a table row, or a table follows it closely."""
+    return any(r.table is not None for r in rows[i:i + within + 1])
 
 
 def _meta(report: Report, cover_rows: list[Row], title_row: Row | None, trace: Trace) -> None:
@@ -118,38 +119,149 @@ def _meta(report: Report, cover_rows: list[Row], title_row: Row | None, trace: T
         trace.warn("meta.no_fiscal_year", "fiscal year not found in the title or on the cover")
 
 
+
+def _report_spec(rows: list[Row], specs: list[Spec]) -> Spec | None:
+    """The ``sections`` template (1.0 report form) that fits best, if any."""
+    cands = [s for s in specs if s.layout == "sections"]
+    if len(cands) <= 1:
+        return cands[0] if cands else None
+    text = "".join(k for r in rows[:400] for k in r.keys)
+    return max(cands, key=lambda s: s.score_markers(text))
+
+
+_LOOKED_FOR = "部门（单位）整体支出绩效自评表, 部门整体支出绩效自评表, 项目支出绩效自评表, or a text report with numbered headings"
+
+
 def build_report(doc: Document, source: dict, *, provenance: bool = False, template: str | None = None) -> Report:
     from ..checks import run_checks
 
     rows = build_rows(doc)
-    spec = choose_spec(rows, template)
+    specs = [get_spec(template)] if template else list(load_specs())
     trace = Trace()
-    reg = _regions(rows, spec)
-    part = lambda name: rows[reg[name][0]:reg[name][1]]  # noqa: E731
-
-    report = Report(document_type=spec.document_type, template=spec.name, source=Source(**source))
-    report.cover = extract_cover(part("cover"), spec, trace)
-    report.overview = extract_overview(part("overview"), spec, trace)
-    report.finance = extract_finance(part("finance"), spec, trace)
-    report.self_evaluation = extract_self_evaluation(part("self_evaluation"), spec, trace)
-    report.evaluators = extract_evaluators(part("evaluators"), spec, trace)
-    narrative_rows = part("narrative")
-    t = find_title(narrative_rows, spec)
+    for err in spec_errors():
+        trace.warn("spec.invalid", f"template spec skipped: {err}")
+    for w in doc.warnings:  # what the reader could not read cleanly
+        if hasattr(w, "code"):
+            trace.warn(w.code, w.message, location=getattr(w, "location", None))
+    report_spec = _report_spec(rows, specs)
+    reg = _regions(rows, report_spec) if report_spec is not None else None
+    # Forms after a 1.0 report form (whose cover and tables hold some of their labels too).
+    instances = find_instances(rows, [s for s in specs if s.layout == "parts"])
+    if reg is not None and instances and instances[0].body < reg["cover"][1]:
+        reg = None  # section titles after a form are the headings of its text report
+    seed_end = reg["narrative"][0] if reg is not None else 0
+    instances = [i for i in instances if i.start >= seed_end]
+    first = instances[0].start if instances else len(rows)
+    report = Report(source=Source(**source))
+    used: list[str] = []
+    if reg is not None:
+        used.append(report_spec.name)
+        part = lambda name: rows[reg[name][0]:reg[name][1]]  # noqa: E731
+        report.cover = extract_cover(part("cover"), report_spec, trace)
+        report.overview = extract_overview(part("overview"), report_spec, trace)
+        report.finance = extract_finance(part("finance"), report_spec, trace)
+        report.self_evaluation = extract_self_evaluation(part("self_evaluation"), report_spec, trace)
+        report.evaluators = extract_evaluators(part("evaluators"), report_spec, trace)
+        narrative_rows = rows[reg["narrative"][0]:first]
+        cover_rows = [r for r in part("cover") if r.table is None]  # the form's own title line names the year
+    elif instances:
+        narrative_rows = rows[instances[-1].end:]
+        cover_rows = []
+    else:
+        narrative_rows = rows
+        cover_rows = []
+    nspec = report_spec or (instances[0].spec if instances else specs[0])
+    t = find_title(narrative_rows, nspec)
     title_row = narrative_rows[t] if t is not None else None
-    # The form's own title line (2021年度部门整体支出绩效自评表) also names the year.
-    form_title = [r for r in part("cover") if r.table is None]
-    _meta(report, form_title, title_row, trace)
     body = narrative_rows[t + 1:] if t is not None else narrative_rows
-    report.narrative = extract_narrative(body, spec, trace)
-    for name in ("overview", "finance", "self_evaluation"):
-        if getattr(report, name) is None:
-            trace.warn(f"{name}.missing", f"the form has no {name.replace('_', ' ')} section")
-    if not report.evaluators:
-        trace.warn("evaluators.missing", "no evaluators (评价人员) found")
-    if not report.narrative:
+    if reg is None and not instances and report_spec is not None:
+        # A text-only report: a cover may stand before its title.
+        before = narrative_rows[:t] if t is not None else []
+        report.cover = extract_cover(before, report_spec, trace)
+        cover_rows = [r for r in before if r.table is None]
+    report.narrative = extract_narrative(body, nspec, trace)
+    _meta(report, cover_rows, title_row, trace)
+    if instances:
+        _read_forms(report, rows, instances, title_row is not None, trace, used)
+    report.template = "+".join(dict.fromkeys(used)) or None
+    if reg is not None:
+        for name in ("overview", "finance", "self_evaluation"):
+            if getattr(report, name) is None:
+                trace.warn(f"{name}.missing", f"the form has no {name.replace('_', ' ')} section")
+        if not report.evaluators:
+            trace.warn("evaluators.missing", "no evaluators (评价人员) found")
+    if reg is None and not instances:
+        if not report.narrative:
+            raise ExtractionError(f"not a performance self-evaluation report: found none of {_LOOKED_FOR}")
+        trace.warn("form.missing", "no form (自评表) found: read as a text-only report")
+    elif not report.narrative and reg is not None:
         trace.warn("narrative.missing", "no narrative report with headings after the form")
-    report.checks = run_checks(report, spec, trace)
+    report.checks = run_checks(report, report_spec or nspec, trace)
     report.warnings = trace.warnings
     if provenance:
         report.provenance = trace.origins()
     return report
+
+
+def _read_forms(report: Report, rows: list[Row], instances: list[Instance], has_title: bool, trace: Trace,
+                used: list[str]) -> None:
+    """Each form instance into the report: the department form's self-evaluation, or one project."""
+    dept_seen = False
+    for inst in instances:
+        spec = inst.spec
+        used.append(spec.name)
+        if spec.fills == "department_form":
+            if dept_seen or report.self_evaluation is not None:
+                trace.warn("form.duplicate", "a second department form; only the first is read", inst.rows(rows)[0])
+                continue
+            dept_seen = True
+            res = extract_form(inst.rows(rows), inst.title_rows(rows), spec.form, trace, "/self_evaluation",
+                               goals_field="qualitative_goals", completion_field="qualitative_completion")
+            report.self_evaluation = SelfEvaluation(
+                qualitative_goals=res.goals, qualitative_completion=res.completion, indicators=res.indicators,
+                score=res.score, grade=res.grade, budget_unit=res.budget_unit, budget_execution=res.budget,
+                max_score=res.max_score)
+            if res.fields.get("unit_name"):
+                report.unit_name = res.fields["unit_name"]
+            if res.fiscal_year is not None:
+                report.fiscal_year = res.fiscal_year
+            if not has_title and res.title:
+                report.title = res.title
+            _incomplete(res, "the department form", inst, rows, trace)
+        else:
+            k = len(report.projects)
+            res = extract_form(inst.rows(rows), inst.title_rows(rows), spec.form, trace, f"/projects/{k}")
+            f = res.fields
+            report.projects.append(ProjectEvaluation(
+                name=f.get("name"), department=f.get("department"), implementing_unit=f.get("implementing_unit"),
+                fiscal_year=res.fiscal_year, budget_unit=res.budget_unit, budget_execution=res.budget,
+                goals=res.goals, completion=res.completion, indicators=res.indicators, score=res.score,
+                max_score=res.max_score, grade=res.grade, extras=res.extras))
+            if f.get("name") is None:
+                trace.warn("project.no_name", f"project form {k + 1} has no 项目名称", inst.rows(rows)[0])
+            _incomplete(res, f"project form {k + 1}", inst, rows, trace)
+            if report.title is None and res.title:
+                report.title = res.title
+    if report.projects:
+        years = [p.fiscal_year for p in report.projects if p.fiscal_year is not None]
+        for p in report.projects:
+            if p.fiscal_year is None:
+                p.fiscal_year = years[0] if years else report.fiscal_year
+        if report.self_evaluation is None and report.finance is None:
+            report.document_type = "project"
+            units = {p.implementing_unit for p in report.projects}
+            report.unit_name = units.pop() if len(units) == 1 else None
+            if report.fiscal_year is None and years:
+                report.fiscal_year = years[0]
+    # A form file has no cover or title line: its unit and year come from the forms.
+    trace.warnings[:] = [w for w in trace.warnings
+                         if not (w.code == "meta.no_unit_name" and report.unit_name is not None)
+                         and not (w.code == "meta.no_fiscal_year" and report.fiscal_year is not None)]
+
+
+def _incomplete(res, what: str, inst: Instance, rows: list[Row], trace: Trace) -> None:
+    missing = [p for p in ("budget", "indicators") if p not in res.parts]
+    if missing:
+        names = {"budget": "budget block (项目资金/年度预算申请)", "indicators": "indicator table (绩效指标)"}
+        trace.warn("form.incomplete", f"{what} is incomplete: no {' and no '.join(names[m] for m in missing)}",
+                   inst.rows(rows)[0])
