@@ -63,6 +63,7 @@ def _sum(values) -> Decimal | None:
 
 
 def run_checks(report: Report, spec=None, trace=None) -> list[Check]:
+    locate = trace.location if trace is not None else (lambda pointer: None)
     out: list[Check] = []
     f = report.finance
     if f is not None:
@@ -72,8 +73,118 @@ def run_checks(report: Report, spec=None, trace=None) -> list[Check]:
             out += _summary(table, rows)
     if report.self_evaluation is not None and spec is not None:
         out += _grade(report, spec)
-    if spec is not None:
+    if spec is not None and getattr(spec, "narrative_rules", None):
         out += _narrative(report, spec)
+    se = report.self_evaluation
+    if se is not None and (se.budget_execution or se.max_score is not None):
+        out += form_checks("部门", "/self_evaluation", se.budget_execution, se.indicators, se.score, se.max_score,
+                           locate)
+    for k, p in enumerate(report.projects):
+        base = f"/projects/{k}"
+        out += form_checks(p.name or f"项目{k + 1}", base, p.budget_execution, p.indicators, p.score, p.max_score,
+                           locate)
+        if spec is not None:
+            out += _grade_of(f"{p.name or f'项目{k + 1}'}/grade", p.score, p.grade, spec)
+    return out
+
+
+# --- the forms (schema 1.1) ------------------------------------------------------
+
+def _num(text: str | None) -> Decimal | None:
+    """A score or weight printed as text (``7``, ``6.5``, ``7分``); None when it is not a number."""
+    if text is None:
+        return None
+    t = fold(text).removesuffix("分")
+    try:
+        return Decimal(t) if _PLAIN.fullmatch(t) else None
+    except ArithmeticError:  # pragma: no cover - the pattern vetted it
+        return None
+
+
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")
+_RATE = re.compile(r"^(-?\d+(?:\.\d+)?)(%?)$")
+
+
+def _rate(printed: str, header_percent: bool = True) -> Decimal | None:
+    """A printed 执行率 as a percentage: ``99.97%`` → 99.97; a bare ``100`` is a percent too."""
+    m = _RATE.match(fold(printed))
+    if not m:
+        return None
+    v = Decimal(m.group(1))
+    if not m.group(2) and v <= 1 and "." in m.group(1):  # 0.9997: a ratio
+        v = v * 100
+    return v
+
+
+def form_checks(name: str, base: str, lines, indicators, score, max_score, locate) -> list[Check]:
+    out: list[Check] = []
+    cols = ("initial_budget", "full_year_budget", "executed")
+    total_i = next((i for i, ln in enumerate(lines) if ln.kind == "total"), None)
+    total = lines[total_i] if total_i is not None else None
+    table_lines = [(i, ln) for i, ln in enumerate(lines) if ln.kind != "total" and ln.amount is None and ln.basis is None]
+    if total is not None:
+        for col in cols:
+            printed = getattr(total, col)
+            parts = [getattr(ln, col) for _, ln in table_lines]
+            s = _sum(parts)
+            if printed is None or s is None:
+                continue
+            c = _check("budget.total_equals_sum", f"{name}/{col}", s, printed)
+            c.location = locate(f"{base}/budget_execution/{total_i}/{col}")
+            out.append(c)
+        for basis, rule in (("income", "budget.income_sum"), ("expenditure", "budget.expenditure_sum")):
+            amounts = [ln.amount for ln in lines if ln.basis == basis]
+            s = _sum(amounts)
+            if s is None or total.full_year_budget is None:
+                continue
+            c = _check(rule, name, s, total.full_year_budget)
+            c.location = locate(f"{base}/budget_execution/{total_i}/full_year_budget")
+            out.append(c)
+    for i, ln in enumerate(lines):
+        if not ln.execution_rate or ln.executed is None or not ln.full_year_budget:
+            continue
+        printed = _rate(ln.execution_rate)
+        if printed is None:
+            continue
+        computed = ln.executed / ln.full_year_budget * 100
+        places = max(0, -printed.as_tuple().exponent)
+        computed = computed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        ok = computed == printed
+        msg = "" if ok else f"{name}/{ln.item}: {format(printed, 'f')} != {format(computed, 'f')}"
+        out.append(Check(rule="budget.execution_rate", subject=f"{name}/{ln.item}", ok=ok, expected=computed,
+                         actual=printed, message=msg, location=locate(f"{base}/budget_execution/{i}/execution_rate")))
+    for i, ind in enumerate(indicators):
+        sc, w = _num(ind.score), _num(ind.weight)
+        if sc is None or w is None:
+            continue
+        ok = Decimal(0) <= sc <= w
+        out.append(Check(rule="indicators.score_within_weight", subject=f"{name}/{ind.name}", ok=ok,
+                         expected=f"0..{format(w, 'f')}", actual=sc,
+                         message="" if ok else f"{name}/{ind.name}: score {format(sc, 'f')} is outside 0..{format(w, 'f')}",
+                         location=locate(f"{base}/indicators/{i}/score")))
+    groups: dict[str, list] = {}
+    for i, ind in enumerate(indicators):
+        if ind.level1 is not None:
+            groups.setdefault(ind.level1, []).append((i, ind))
+    for level1, members in groups.items():
+        printed = next((_num(ind.level1_weight) for _, ind in members if ind.level1_weight), None)
+        s = _sum(_num(ind.weight) for _, ind in members)
+        if printed is None or s is None:
+            continue
+        c = _check("indicators.level1_weight", f"{name}/{level1}", s, printed)
+        c.location = locate(f"{base}/indicators/{members[0][0]}/name")
+        out.append(c)
+    budget_score = total.score if total is not None else None
+    budget_weight = total.weight if total is not None else None
+    for rule, printed, parts, extra, ptr in (
+            ("form.total_score", score, [_num(i.score) for i in indicators], budget_score, "score"),
+            ("form.max_score", max_score, [_num(i.weight) for i in indicators], budget_weight, "max_score")):
+        s = _sum(parts + [extra])
+        if printed is None or s is None:
+            continue
+        c = _check(rule, name, s, printed)
+        c.location = locate(f"{base}/{ptr}")
+        out.append(c)
     return out
 
 
@@ -128,17 +239,21 @@ def _summary(table: str, rows) -> list[Check]:
 
 def _grade(report: Report, spec) -> list[Check]:
     se = report.self_evaluation
-    if se.score is None or not se.grade or not spec.grades:
+    return _grade_of("grade", se.score, se.grade, spec)
+
+
+def _grade_of(subject: str, score, grade, spec) -> list[Check]:
+    if score is None or not grade or not spec.grades:
         return []
     bands = dict(spec.grades)
-    if fold(se.grade) not in bands:
+    if fold(grade) not in bands:
         return []
     # None: a score below every band (negative) matches no grade.
-    expected = next((g for g, low in spec.grades if se.score >= low), None)
-    ok = expected == fold(se.grade)
-    why = f"score {se.score} is {expected}" if expected else f"score {se.score} is below every grade band"
-    return [Check(rule="self_evaluation.grade_matches_score", subject="grade", ok=ok, expected=None,
-                  actual=se.score, message="" if ok else f"{why}, the form says {se.grade}")]
+    expected = next((g for g, low in spec.grades if score >= low), None)
+    ok = expected == fold(grade)
+    why = f"score {score} is {expected}" if expected else f"score {score} is below every grade band"
+    return [Check(rule="self_evaluation.grade_matches_score", subject=subject, ok=ok, expected=None,
+                  actual=score, message="" if ok else f"{why}, the form says {grade}")]
 
 
 def _paragraphs(sections):

@@ -36,6 +36,19 @@ class Trace:
         if row is not None:
             self._notes[pointer] = (row, cell or (row.cells[0] if row.cells else None))
 
+    def location(self, pointer: str) -> str | None:
+        """Where the value at ``pointer`` was read, for a person: ``table 3 row 4 col 8, page 2``."""
+        hit = self._notes.get(pointer)
+        if hit is None:
+            return None
+        row, cell = hit
+        loc = where(row, cell)
+        sheet = getattr(row.table, "sheet", None)  # workbooks: the sheet a person opens
+        if sheet:
+            loc = f"sheet {sheet}, {loc}"
+        page = cell.page if cell is not None else None
+        return f"{loc}, page {page}" if page is not None else loc
+
     def origins(self) -> dict[str, Origin]:
         """Provenance, built only when asked for (most callers never are)."""
         out = {}
