@@ -555,7 +555,8 @@ def extract_fields(rows: list[Row], cfg: FormConfig, trace: Trace, base: str, ou
 
 def _inline_pair(text: str, cfg: FormConfig, trace: Trace, base: str, out: FormResult, row: Row, cell: Cell,
                  many: bool = False) -> bool:
-    t = clean(text)
+    # the raw text: the padding between two pairs (王某    财务负责人：) is what separates them
+    t = (text or "").strip()
     if not t or not _COLON.search(t) or len(t) > 400:
         return False
     found = False

@@ -1,0 +1,293 @@
+"""The form families (contract 1.1): project forms, department forms, text-only reports.
+
+Forms are built here as neutral documents (cells with spans), so each test
+shows the layout it is about; the golden and roundtrip tests cover the same
+through real .docx/.pdf files.
+"""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import pytest
+
+import docparse
+from docparse.document import Cell, Document, Paragraph, Table
+from docparse.engine import build_report, spec as spec_mod
+from docparse.errors import ExtractionError
+
+SRC = {"file": "t", "format": "docx", "sha256": "0" * 64, "pages": None}
+
+
+def table(rows: list[list]) -> Table:
+    """Rows of cells; a cell is text or (text, rowspan, colspan); None is a slot a merge above covers."""
+    cells, n_cols = [], 0
+    taken: set[tuple[int, int]] = set()
+    for r, row in enumerate(rows):
+        c = 0
+        for item in row:
+            while (r, c) in taken:
+                c += 1
+            if item is None:
+                continue
+            text, rs, cs = (item, 1, 1) if isinstance(item, str) else item
+            cells.append(Cell(r, c, text, rs, cs))
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken.add((r + dr, c + dc))
+            c += cs
+        n_cols = max(n_cols, c, max((k for rr, k in taken if rr == r), default=-1) + 1)
+    return Table(cells, len(rows), n_cols)
+
+
+def project_form(name="道路维修项目", total=("100", "120", "114"), rate="95%", rows=None, score="95",
+                 caption="项目资金（万元）", total_label="总分") -> list:
+    rows = rows or [("其中：本年财政拨款", "100", "110", "104"), ("上年结转资金", "", "10", "10"), ("其他资金", "", "", "")]
+    n = 1 + len(rows)
+    return [
+        Paragraph("项目支出绩效自评表"), Paragraph("（2022年度）"),
+        table([
+            ["项目名称", (name, 1, 7)],
+            ["主管部门", ("219-某县交通运输局", 1, 2), ("实施单位", 1, 2), ("某县公路事务中心", 1, 2)],
+            [(caption, n + 1, 1), "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
+            [None, "年度资金总额：", *total, "10", rate, "9.5"],
+            *[[None, label, *vals, "-", "", "-"] for label, *vals in rows],
+            [("年度总体目标", 2, 1), ("预期目标", 1, 3), ("实际完成情况", 1, 4)],
+            [None, ("目标1：完成道路维修。\n目标2：保障通行安全。", 1, 3), ("全部完成。", 1, 4)],
+            [("绩效指标", 5, 1), "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+            [None, ("产\n出\n指\n标\n（50分）", 2, 1), "数量指标", "指标1：维修里程", "≥10公里", "12公里", "50", "48"],
+            [None, None, "质量指标", "指标2：", "", "", "", ""],
+            [None, "效益指标(30)", "社会效益指标", "通行满意度", "≥90%", "95%", "30", "28"],
+            [None, "满意度指标（10分）", "服务对象满意度指标", "群众满意度", "≥90%", "93%", "10", "9.5"],
+            [(total_label, 1, 6), "100", score],
+        ]),
+        Paragraph("注：一级指标分值按规定设置。"),
+    ]
+
+
+def extract(blocks) -> docparse.models.Report:
+    return build_report(Document(list(blocks), "docx"), SRC, provenance=True)
+
+
+def test_project_form_reads_every_part():
+    r = extract(project_form())
+    assert r.document_type == "project" and r.template == "project_form"
+    assert (r.title, r.unit_name, r.fiscal_year) == ("项目支出绩效自评表", "某县公路事务中心", 2022)
+    p = r.projects[0]
+    assert (p.name, p.department, p.implementing_unit, p.fiscal_year) == ("道路维修项目", "219-某县交通运输局",
+                                                                          "某县公路事务中心", 2022)
+    assert p.budget_unit == "万元"
+    t = p.budget_execution[0]
+    assert (t.item, t.kind, t.initial_budget, t.full_year_budget, t.executed, t.weight, t.execution_rate, t.score) == (
+        "年度资金总额", "total", Decimal("100"), Decimal("120"), Decimal("114"), Decimal("10"), "95%", Decimal("9.5"))
+    assert [(ln.item, ln.kind) for ln in p.budget_execution[1:]] == [
+        ("本年财政拨款", "appropriation"), ("上年结转资金", "carryover"), ("其他资金", "other")]
+    assert p.budget_execution[1].weight is None  # a `-` placeholder is null, not zero
+    assert p.goals == ["完成道路维修。", "保障通行安全。"] and p.completion == "全部完成。"
+    assert [(i.level1, i.level1_weight, i.level2, i.name) for i in p.indicators] == [
+        ("产出指标", "50", "数量指标", "维修里程"), ("效益指标", "30", "社会效益指标", "通行满意度"),
+        ("满意度指标", "10", "服务对象满意度指标", "群众满意度")]
+    assert (p.score, p.max_score) == (Decimal("95"), Decimal("100"))
+    assert "注" not in p.extras and not [c for c in r.checks if not c.ok]
+    assert r.provenance["/projects/0/budget_execution/0/executed"].col == 4
+
+
+def test_project_form_checks_flag_each_inconsistency_at_its_cell():
+    r = extract(project_form(total=("100", "121", "114"), rate="90%", score="96"))
+    failed = {(c.rule, c.subject): c for c in r.checks if not c.ok}
+    assert set(failed) == {("budget.total_equals_sum", "道路维修项目/full_year_budget"),
+                           ("budget.execution_rate", "道路维修项目/年度资金总额"),
+                           ("form.total_score", "道路维修项目")}
+    rate = failed[("budget.execution_rate", "道路维修项目/年度资金总额")]
+    assert (rate.expected, rate.actual) == (Decimal("94"), Decimal("90"))  # 114/121 = 94.2% printed as 90%
+    assert rate.location == "table 0 row 3 col 6"
+
+
+def test_several_project_forms_in_one_file_are_several_projects():
+    blocks = project_form("甲项目") + project_form("乙项目") + project_form("丙项目", total_label="合计")
+    r = extract(blocks)
+    assert [p.name for p in r.projects] == ["甲项目", "乙项目", "丙项目"]
+    assert all(len(p.indicators) == 3 and p.score == Decimal("95") for p in r.projects)
+    assert not [c for c in r.checks if not c.ok]
+
+
+def test_amounts_with_the_unit_in_the_cell_and_yuan_blocks():
+    r = extract(project_form(caption="项目资金（元）", total=("1,000,000.00元", "1,200,000.00元", "1,140,000.00元"),
+                             rows=[("当年财政拨款", "1,000,000.00", "1,100,000.00", "1,040,000.00"),
+                                   ("上年结转资金", "—", "100,000.00", "100,000.00")]))
+    p = r.projects[0]
+    assert p.budget_unit == "元"
+    assert p.budget_execution[0].full_year_budget == Decimal("1200000.00")
+    assert p.budget_execution[2].initial_budget is None
+    assert not [c for c in r.checks if not c.ok]
+
+
+def sichuan_form() -> list:
+    return [
+        Paragraph("报表编号：510000_0013zp"),
+        Paragraph("部门预算项目支出绩效自评表"), Paragraph("（2022年度）"),
+        table([
+            ["项目名称", ("51000021R000000019951-工资性支出", 1, 10)],
+            ["主管部门及代码", ("101-四川省某厅", 1, 4), ("实施单位（盖章）", 1, 2), ("四川省某厅", 1, 4)],
+            [("预算执行情况（10分）", 7, 1), ("", 2, 1), ("年度预算数（万元）", 1, 3), ("预算执行率", 2, 1),
+             ("权重", 2, 1), ("得分", 2, 1), ("原因", 2, 3)],
+            [None, None, "年初预算", "调整后预算数", "预算执行数", None, None, None, None],
+            [None, "总额", "200", "210", "205", "97.62%", "10", "9.76", ("", 1, 3)],
+            [None, "其中：财政资金", "200", "200", "195", "", "", "", ("", 1, 3)],
+            [None, "财政专户管理资金", "", "", "", "", "", "", ("", 1, 3)],
+            [None, "单位资金", "", "10", "10", "", "", "", ("", 1, 3)],
+            [None, "其他资金", "", "", "", "", "", "", ("", 1, 3)],
+            ["项目年度目标", ("保障人员工资按时发放。", 1, 10)],
+            ["年度目标完成情况", ("按时足额发放。", 1, 10)],
+            [("绩效指标（90分）", 4, 1), "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值",
+             "权重", "得分", "未完成原因分析"],
+            [None, ("产出指标", 2, 1), "数量指标", "发放人数", "≥", "120", "人", "120", "45", "45", ""],
+            [None, None, "时效指标", "发放及时率", "＝", "100", "%", "100", "25", "25", ""],
+            [None, "效益指标", "社会效益指标", "队伍稳定", "定性", "稳定", "", "稳定", "20", "18", "个别人员流动"],
+            [("合计", 1, 8), "100", "97.76", ""],
+            ["评价结论", ("良好完成年度目标。", 1, 10)],
+            ["存在问题", ("无", 1, 10)],
+            ["改进措施", ("加强预算管理。", 1, 10)],
+        ]),
+        Paragraph("项目负责人：王某    财务负责人：李某"),
+    ]
+
+
+def test_sichuan_layout_from_the_contract_lists_alone():
+    r = extract(sichuan_form())
+    p = r.projects[0]
+    assert (r.title, p.name, p.department, p.implementing_unit) == (
+        "部门预算项目支出绩效自评表", "51000021R000000019951-工资性支出", "101-四川省某厅", "四川省某厅")
+    assert [(ln.item, ln.kind, ln.initial_budget, ln.full_year_budget, ln.executed) for ln in p.budget_execution] == [
+        ("总额", "total", Decimal("200"), Decimal("210"), Decimal("205")),
+        ("财政资金", "appropriation", Decimal("200"), Decimal("200"), Decimal("195")),
+        ("财政专户管理资金", "special_account", None, None, None),
+        ("单位资金", "unit_funds", None, Decimal("10"), Decimal("10")),
+        ("其他资金", "other", None, None, None)]
+    total = p.budget_execution[0]
+    assert (total.execution_rate, total.weight, total.score) == ("97.62%", Decimal("10"), Decimal("9.76"))
+    assert p.goals == ["保障人员工资按时发放。"] and p.completion == "按时足额发放。"
+    ind = p.indicators[0]
+    assert (ind.level1, ind.name, ind.nature, ind.target, ind.unit, ind.actual, ind.weight, ind.score) == (
+        "产出指标", "发放人数", "≥", "120", "人", "120", "45", "45")
+    assert p.indicators[2].note == "个别人员流动"
+    assert (p.score, p.max_score) == (Decimal("97.76"), Decimal("100"))
+    assert {k: p.extras.get(k) for k in ("报表编号", "评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人")} == {
+        "报表编号": "510000_0013zp", "评价结论": "良好完成年度目标。", "存在问题": "无", "改进措施": "加强预算管理。",
+        "项目负责人": "王某", "财务负责人": "李某"}
+    assert not [c for c in r.checks if not c.ok]
+
+
+def department_form(narrative: bool = False) -> list:
+    blocks = [
+        Paragraph("部门整体支出绩效自评表"), Paragraph("（2021年度）"),
+        table([
+            [("预算单位名称", 1, 2), ("某县农业农村局", 1, 6)],
+            [("年度预算申请（万元）", 6, 1), "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+            [None, "年度资金总额", "500万元", "620.5万元", "600万元", "10", "96.70%", "9.67"],
+            [None, ("按收入性质分：", 1, 3), ("按支出性质分：", 1, 4)],
+            [None, ("其中：一般公共预算：600.5万元", 1, 3), ("其中：基本支出：300万元", 1, 4)],
+            [None, ("政府性基金拨款：20万元", 1, 3), ("项目支出：320.5万元", 1, 4)],
+            [None, ("其他资金：", 1, 3), ("", 1, 4)],
+            [("年度总体目标", 2, 1), ("预期目标", 1, 3), ("实际完成情况", 1, 4)],
+            [None, ("1.推进高标准农田建设。\n2.发展村级集体经济。", 1, 3), ("基本完成。", 1, 4)],
+            ["一级指标", "二级指标", ("三级指标", 1, 2), "年度指标值", "实际完成值", "分值", "得分"],
+            [("产出指标(90)", 1, 1), "数量指标", ("农田建设面积", 1, 2), "≥1万亩", "1.2万亩", "90", "85"],
+            [("总分", 1, 6), "100", "94.67"],
+        ]),
+        Paragraph("填表人：张某    联系电话：0746-1234567"),
+    ]
+    if narrative:
+        blocks += [Paragraph("某县农业农村局2021年度部门整体支出绩效自评报告"), Paragraph("一、部门基本情况"),
+                   Paragraph("本局内设机构8个。"), Paragraph("二、绩效自评结论"), Paragraph("总体良好。")]
+    return blocks
+
+
+def test_department_form_with_inline_budget_items_and_a_text_report_after_it():
+    r = extract(department_form(narrative=True))
+    assert r.document_type == "department_overall" and r.template == "department_form"
+    assert (r.unit_name, r.fiscal_year) == ("某县农业农村局", 2021)
+    se = r.self_evaluation
+    assert se.budget_unit == "万元" and (se.score, se.max_score) == (Decimal("94.67"), Decimal("100"))
+    assert [(ln.basis, ln.item, ln.kind, ln.amount) for ln in se.budget_execution[1:]] == [
+        ("income", "一般公共预算", "appropriation", Decimal("600.5")),
+        ("income", "政府性基金拨款", "government_fund", Decimal("20")),
+        ("income", "其他资金", "other", None),
+        ("expenditure", "基本支出", "basic", Decimal("300")),
+        ("expenditure", "项目支出", "project", Decimal("320.5"))]
+    assert se.budget_execution[0].full_year_budget == Decimal("620.5")
+    assert se.qualitative_goals == ["推进高标准农田建设。", "发展村级集体经济。"]
+    assert [i.name for i in se.indicators] == ["农田建设面积"] and se.indicators[0].level1_weight == "90"
+    # the text report's first heading is a narrative section, not the form's 基本概况
+    assert r.overview is None and [s.heading for s in r.narrative] == ["部门基本情况", "绩效自评结论"]
+    assert r.title == "某县农业农村局2021年度部门整体支出绩效自评报告"
+    assert not [c for c in r.checks if not c.ok], [c for c in r.checks if not c.ok]
+    assert {c.rule for c in r.checks} >= {"budget.income_sum", "budget.expenditure_sum", "budget.execution_rate",
+                                         "form.total_score", "form.max_score", "indicators.level1_weight"}
+
+
+def test_department_form_alone_takes_its_title():
+    r = extract(department_form())
+    assert r.title == "部门整体支出绩效自评表" and r.narrative == []
+    assert not [w for w in r.warnings if w.code == "narrative.missing"]
+
+
+def test_department_form_followed_by_project_forms():
+    r = extract(department_form() + project_form("甲项目") + project_form("乙项目"))
+    assert r.document_type == "department_overall" and r.template == "department_form+project_form"
+    assert r.unit_name == "某县农业农村局" and [p.name for p in r.projects] == ["甲项目", "乙项目"]
+
+
+def test_text_only_report_is_read_with_a_warning():
+    r = extract([Paragraph("某县教育局2022年度部门整体支出绩效自评报告"), Paragraph("一、部门基本情况"),
+                 Paragraph("（一）部门职能"), Paragraph("负责全县教育工作。"), Paragraph("二、部门收支情况"),
+                 Paragraph("2022年总收入为100万元。")])
+    assert (r.title, r.unit_name, r.fiscal_year) == ("某县教育局2022年度部门整体支出绩效自评报告", "某县教育局", 2022)
+    assert r.overview is None and r.finance is None and r.self_evaluation is None and r.checks == []
+    assert [s.heading for s in r.narrative] == ["部门基本情况", "部门收支情况"]
+    assert r.narrative[0].children[0].text == "负责全县教育工作。"
+    assert "form.missing" in {w.code for w in r.warnings}
+
+
+def test_a_file_with_no_known_form_says_what_was_looked_for():
+    with pytest.raises(ExtractionError, match="项目支出绩效自评表"):
+        extract([Paragraph("会议通知"), Paragraph("请各单位按时参会。")])
+
+
+def test_empty_form_is_a_project_with_nulls_and_an_incomplete_warning():
+    r = extract([table([["项目名称", "某项目", "主管部门", "某局"], ["项目资金（万元）", "", "", ""],
+                        ["一级指标", "二级指标", "三级指标", "得分"]])])
+    p = r.projects[0]
+    assert (p.name, p.department, p.score, p.budget_execution, p.indicators) == ("某项目", "某局", None, [], [])
+    assert "form.incomplete" in {w.code for w in r.warnings}
+
+
+@pytest.fixture
+def spec_folder(tmp_path, monkeypatch):
+    for f in spec_mod.spec_dir().glob("*.toml"):
+        shutil.copy(f, tmp_path / f.name)
+    monkeypatch.setattr(spec_mod, "spec_dir", lambda: tmp_path)
+    spec_mod.load_specs.cache_clear()
+    yield tmp_path
+    spec_mod.load_specs.cache_clear()
+
+
+def test_a_broken_spec_is_skipped_naming_its_file_and_key(spec_folder):
+    (spec_folder / "broken.toml").write_text('[template]\nname = "broken"\ndocument_type = "project"\nlayout = "parts"\n'
+                                             'include = ["_common", "_forms"]\n', encoding="utf-8")
+    with pytest.warns(UserWarning, match="broken.toml"):
+        names = [s.name for s in spec_mod.load_specs()]
+    assert "broken" not in names and "project_form" in names
+    assert any("broken.toml" in e and "[fields]" in e for e in spec_mod.spec_errors())
+    r = extract(project_form())  # the others still work
+    assert r.projects[0].name == "道路维修项目"
+    assert "spec.invalid" in {w.code for w in r.warnings}
+
+
+def test_a_template_only_spec_is_skipped_not_a_crash(spec_folder):
+    (spec_folder / "empty.toml").write_text('[template]\nname = "x"\ndocument_type = "department_overall"\n',
+                                            encoding="utf-8")
+    with pytest.warns(UserWarning, match="empty.toml: missing table \\[narrative\\]"):
+        spec_mod.load_specs()
+    assert extract(project_form()).projects
