@@ -12,7 +12,7 @@ import itertools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import Check, Report
+from .models import FINANCE_COLUMNS, Check, Report
 from .text import fold
 
 # parts of each row's total, per table
@@ -21,12 +21,7 @@ ROW_TOTALS = {
     "three_public": ("total", ["reception", "vehicle_operation", "vehicle_purchase", "overseas_travel"]),
     "fixed_assets": ("total", ["in_use", "leased", "other"]),
 }
-COLUMNS = {
-    "income": ["total", "prior_year_carryover", "general_budget", "government_fund", "special_account_non_tax", "other"],
-    "expenditure": ["total", "basic", "personnel", "public_use", "project", "current_surplus", "accumulated_surplus"],
-    "three_public": ["total", "reception", "vehicle_operation", "vehicle_purchase", "overseas_travel"],
-    "fixed_assets": ["total", "in_use", "leased", "other"],
-}
+COLUMNS = FINANCE_COLUMNS
 # Clauses about another year are not compared with this year's tables.
 _OTHER_YEAR = ("上年度", "上一年度", "去年", "比上年", "同比")
 _CLAUSE_END = re.compile(r"[。；;\n]")
@@ -69,8 +64,10 @@ def run_checks(report: Report, spec=None, trace=None) -> list[Check]:
     if f is not None:
         for table in ("income", "expenditure", "three_public", "fixed_assets"):
             rows = getattr(f, table)
-            out += _row_totals(table, rows)
-            out += _summary(table, rows)
+            found = _row_totals(table, rows) + _summary(table, rows)
+            for c in found:  # where the printed figure that was checked sits
+                c.location = locate(_finance_pointer(table, rows, c))
+            out += found
     if report.self_evaluation is not None and spec is not None:
         out += _grade(report, spec)
     if spec is not None and getattr(spec, "narrative_rules", None):
@@ -186,6 +183,14 @@ def form_checks(name: str, base: str, lines, indicators, score, max_score, locat
         c.location = locate(f"{base}/{ptr}")
         out.append(c)
     return out
+
+
+def _finance_pointer(table: str, rows, c: Check) -> str:
+    if c.rule.endswith("summary_equals_sum"):
+        i = next((k for k, r in enumerate(rows) if r.is_summary), 0)
+        return f"/finance/{table}/{i}/{c.subject}"
+    i = next((k for k, r in enumerate(rows) if r.institution == c.subject), 0)
+    return f"/finance/{table}/{i}/{'basic' if c.rule.endswith('basic_split') else 'total'}"
 
 
 def _row_totals(table: str, rows) -> list[Check]:

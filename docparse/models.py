@@ -9,7 +9,7 @@ Amounts are ``Decimal`` end to end and dump as the exact printed digits
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 
@@ -99,6 +99,15 @@ ROW_MODELS: dict[str, type[_Row]] = {
     "three_public": ThreePublicRow,
     "fixed_assets": FixedAssetsRow,
 }
+
+
+def amount_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The model's own amount fields (``Amount | None``), in declaration order: the one list of its columns."""
+    return tuple(name for name, f in model.model_fields.items() if Amount in get_args(f.annotation))
+
+
+# table → its amount columns, for the checks, the batch tables and the synth code
+FINANCE_COLUMNS: dict[str, tuple[str, ...]] = {t: amount_fields(m) for t, m in ROW_MODELS.items()}
 
 
 class Finance(_Model):

@@ -12,15 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
+from docparse.models import FINANCE_COLUMNS
+
 Amount = Optional[str]  # as printed; None = empty cell
 
-# Column keys of the four finance tables, in printed order (after 机构名称).
-INCOME_COLS = ("total", "prior_year_carryover", "general_budget", "government_fund",
-               "special_account_non_tax", "other")
-EXPENDITURE_COLS = ("total", "basic", "personnel", "public_use", "project",
-                    "current_surplus", "accumulated_surplus")
-THREE_PUBLIC_COLS = ("total", "reception", "vehicle_operation", "vehicle_purchase", "overseas_travel")
-FIXED_ASSETS_COLS = ("total", "in_use", "leased", "other")
+# Column keys of the four finance tables, in printed order (after 机构名称): the models' fields.
+INCOME_COLS, EXPENDITURE_COLS, THREE_PUBLIC_COLS, FIXED_ASSETS_COLS = (
+    FINANCE_COLUMNS[t] for t in ("income", "expenditure", "three_public", "fixed_assets"))
 
 DEFAULT_LABELS: dict[str, Optional[str]] = {
     # 一、基本概况
