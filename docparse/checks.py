@@ -71,7 +71,13 @@ def run_checks(report: Report, spec=None, trace=None) -> list[Check]:
     if report.self_evaluation is not None and spec is not None:
         out += _grade(report, spec)
     if spec is not None and getattr(spec, "narrative_rules", None):
-        out += _narrative(report, spec)
+        rules = {r["rule"]: r for r in spec.narrative_rules}
+        for c in _narrative(report, spec):  # located at the table figure the narrative is compared with
+            rule = rules[c.rule]
+            rows = getattr(f, rule["table"])
+            i = next((k for k, r in enumerate(rows) if r.is_summary), 0)
+            c.location = locate(f"/finance/{rule['table']}/{i}/{rule['column']}")
+            out.append(c)
     se = report.self_evaluation
     if se is not None and (se.budget_execution or se.max_score is not None):
         out += form_checks("部门", "/self_evaluation", se.budget_execution, se.indicators, se.score, se.max_score,
