@@ -291,3 +291,20 @@ def test_a_template_only_spec_is_skipped_not_a_crash(spec_folder):
     with pytest.warns(UserWarning, match="empty.toml: missing table \\[narrative\\]"):
         spec_mod.load_specs()
     assert extract(project_form()).projects
+
+
+def test_department_budget_items_with_their_amounts_in_cells_of_their_own():
+    r = extract([Paragraph("部门整体支出绩效自评表（2021年度）"), table([
+        [("部门（单位）名称", 1, 2), ("某县林业局", 1, 4)],
+        [("年度预算申请（万元）", 5, 1), "", "年初预算数", "全年预算数", "全年执行数", "执行率"],
+        [None, "年度资金总额", "50", "60", "60", "100%"],
+        [None, ("按收入性质分", 1, 2), ("按支出性质分", 1, 2), ""],
+        [None, "一般公共预算", "55", "基本支出", "35", ""],
+        [None, "其他资金", "5", "项目支出", "25", ""],
+    ])])
+    se = r.self_evaluation
+    assert [(ln.basis, ln.item, ln.amount) for ln in se.budget_execution[1:]] == [
+        ("income", "一般公共预算", Decimal("55")), ("income", "其他资金", Decimal("5")),
+        ("expenditure", "基本支出", Decimal("35")), ("expenditure", "项目支出", Decimal("25"))]
+    assert (r.unit_name, r.fiscal_year) == ("某县林业局", 2021)
+    assert not [c for c in r.checks if not c.ok]

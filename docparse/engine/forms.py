@@ -228,6 +228,105 @@ def _amount(text: str | None, placeholders: set[str], trace: Trace, what: str, r
         return None
 
 
+def _column_line(row: Row, label: Cell, cols: dict[str, Cell], cfg: BudgetConfig, trace: Trace, base: str,
+                 out: FormResult) -> None:
+    """A budget row with its amounts under the header's columns."""
+    item = _strip_prefix(clean(label.text).replace("\n", ""), cfg.prefixes)
+    line = BudgetLine(item=item, kind=cfg.kinds.match(item))
+    idx = len(out.budget)
+    for f, hdr in cols.items():
+        c = row.cell_at(hdr.col)
+        if c is None or c is label:
+            continue
+        if f == "reason":
+            if clean(c.text) and fold(c.text) not in cfg.placeholders:
+                out.extras.setdefault(f"{item}原因", clean(c.text))
+            continue
+        if f == "execution_rate":
+            v = clean(c.text)
+            v = None if v is None or fold(v) in cfg.placeholders else v.replace("\n", "")
+        else:
+            v = _amount(c.text, cfg.placeholders, trace, f"budget {item} {f}", row, c, ("分",))
+        setattr(line, f, v)
+        if v is not None:
+            trace.note(f"{base}/budget_execution/{idx}/{f}", row, c)
+    trace.note(f"{base}/budget_execution/{idx}/item", row, label)
+    out.budget.append(line)
+
+
+_TRAILING_AMOUNT = regex.compile(r"^(?P<label>.*?[^\d.,，\s])\s*(?P<value>-?[\d,，.]+\s*(?:万元|元)?)$")
+
+
+class _Inline:
+    """Items written with their amount (其中：一般公共预算：1873.66万元) under 按收入性质分 / 按支出性质分.
+
+    A heading's column range gives the items below it their basis; an item may
+    share its cell with the amount, or have the amount in the next cell.
+    """
+
+    def __init__(self, cfg: BudgetConfig):
+        self.cfg = cfg
+        self.regions: list[tuple[int, int, str]] = []
+        self.last: str | None = None
+        self.lines: list[tuple[int, BudgetLine, Row, Cell]] = []
+
+    def read(self, row: Row, cells: list[Cell], trace: Trace) -> None:
+        cfg = self.cfg
+        k = 0
+        while k < len(cells):
+            c = cells[k]
+            text = clean(c.text) or ""
+            nxt = cells[k + 1] if k + 1 < len(cells) else None
+            # label | amount in two cells
+            if (self.regions and nxt is not None and text and not regex.search(r"\d", text)
+                    and _amount_like(nxt.text, cfg)):
+                text = f"{text.rstrip(':：')}：{clean(nxt.text) or ''}"
+                k += 1
+            k += 1
+            for piece in regex.split(r"[\n；;]+|\s{2,}", text):
+                self._piece(piece, row, c, trace)
+
+    def _piece(self, piece: str, row: Row, c: Cell, trace: Trace) -> None:
+        cfg = self.cfg
+        k = fold(piece)
+        if not k:
+            return
+        for basis, needles in cfg.basis.items():
+            hit = next((n for n in needles if n in k), None)
+            if hit:
+                self.regions.append((c.col, c.col + c.colspan, basis))
+                self.last = basis
+                # items may follow the heading in the same piece
+                piece = regex.sub(rf"^.*?{regex.escape(hit)}\s*[:：]?", "", piece, count=1)
+                break
+        piece = piece.strip()
+        for p in cfg.prefixes:
+            piece = piece.removeprefix(p).strip()
+        if not piece:
+            return
+        m = _INLINE_ITEM.match(piece) or _TRAILING_AMOUNT.match(piece)
+        if not m:
+            return
+        item, value = _strip_prefix(m.group("label"), cfg.prefixes), m.group("value")
+        if not item or cfg.kinds.match(item) is None and self.last is None:
+            return
+        basis = next((b for lo, hi, b in reversed(self.regions) if lo <= c.col < hi), self.last)
+        amount = _amount(value, cfg.placeholders, trace, f"budget {item}", row, c)
+        line = BudgetLine(item=item, kind=cfg.kinds.match(item), basis=basis, amount=amount)
+        self.lines.append((0 if basis == "income" else 1, line, row, c))
+
+
+def _amount_like(text: str | None, cfg: BudgetConfig) -> bool:
+    t = clean(text)
+    if not t or fold(t) in cfg.placeholders:
+        return True
+    try:
+        parse_amount(t)
+        return True
+    except NotANumber:
+        return False
+
+
 def extract_budget(rows: list[Row], cfg: BudgetConfig, title_unit: str | None, trace: Trace, base: str,
                    out: FormResult) -> None:
     anchor: Cell | None = None
@@ -253,77 +352,20 @@ def extract_budget(rows: list[Row], cfg: BudgetConfig, title_unit: str | None, t
             break
     out.budget_unit = unit or title_unit
     first_value_col = min((c.col for c in cols.values()), default=None)
-    basis_regions: list[tuple[int, int, str]] = []
-    last_basis: str | None = None
-    inline: list[tuple[int, BudgetLine, Row, Cell]] = []
+    inline = _Inline(cfg)
     for row in rows[data_from:]:
         cells = [c for c in row.cells if c is not anchor and (row.table is None or c.row == row.r or c.rowspan == 1)]
-        label = cells[0] if cells else None
-        if label is None:
+        if not cells:
             continue
-        has_columns = (first_value_col is not None and label.col + label.colspan <= first_value_col
+        label = cells[0]
+        has_columns = (not inline.regions and first_value_col is not None
+                       and label.col + label.colspan <= first_value_col
                        and any(row.cell_at(c.col) is not label for c in cols.values()))
         if has_columns and clean(label.text):
-            item = _strip_prefix(clean(label.text).replace("\n", ""), cfg.prefixes)
-            line = BudgetLine(item=item, kind=cfg.kinds.match(item))
-            idx = len(out.budget)
-            for f, hdr in cols.items():
-                c = row.cell_at(hdr.col)
-                if c is None or c is label or f == "reason":
-                    continue
-                if f == "execution_rate":
-                    v = clean(c.text)
-                    v = None if v is None or fold(v) in cfg.placeholders else v.replace("\n", "")
-                else:
-                    v = _amount(c.text, cfg.placeholders, trace, f"budget {item} {f}", row, c, ("分",))
-                setattr(line, f, v)
-                if v is not None:
-                    trace.note(f"{base}/budget_execution/{idx}/{f}", row, c)
-            if f_reason := cols.get("reason"):
-                c = row.cell_at(f_reason.col)
-                if c is not None and clean(c.text) and fold(c.text) not in cfg.placeholders:
-                    out.extras.setdefault(f"{item}原因", clean(c.text))
-            trace.note(f"{base}/budget_execution/{idx}/item", row, label)
-            out.budget.append(line)
-            continue
-        # Inline items: 按收入性质分： / 其中：一般公共预算：1873.66万元
-        for c in cells:
-            text = clean(c.text)
-            if not text:
-                continue
-            for piece in regex.split(r"[\n；;]+|\s{2,}", text):
-                k = fold(piece)
-                if not k:
-                    continue
-                for basis, needles in cfg.basis.items():
-                    hit = next((n for n in needles if n in k), None)
-                    if hit:
-                        basis_regions.append((c.col, c.col + c.colspan, basis))
-                        last_basis = basis
-                        # items may follow the heading in the same piece
-                        piece = regex.sub(rf"^.*?{regex.escape(hit)}\s*[:：]?", "", piece, count=1)
-                        break
-                piece = piece.strip()
-                for p in cfg.prefixes:
-                    piece = piece.removeprefix(p).strip()
-                if not piece:
-                    continue
-                m = _INLINE_ITEM.match(piece)
-                if m:
-                    item, value = _strip_prefix(m.group("label"), cfg.prefixes), m.group("value")
-                else:
-                    mm = regex.match(r"^(?P<label>.*?[^\d.,，\s])\s*(?P<value>-?[\d,，.]+\s*(?:万元|元)?)$", piece)
-                    if not mm:
-                        continue
-                    item, value = mm.group("label").strip(), mm.group("value")
-                if not item or cfg.kinds.match(item) is None and last_basis is None:
-                    continue
-                basis = next((b for lo, hi, b in reversed(basis_regions) if lo <= c.col < hi), last_basis)
-                amount = _amount(value, cfg.placeholders, trace, f"budget {item}", row, c)
-                line = BudgetLine(item=item, kind=cfg.kinds.match(item), basis=basis, amount=amount)
-                order = 0 if basis == "income" else 1
-                inline.append((order, line, row, c))
-    for _, line, row, c in sorted(inline, key=lambda t: t[0]):
+            _column_line(row, label, cols, cfg, trace, base, out)
+        else:
+            inline.read(row, cells, trace)
+    for _, line, row, c in sorted(inline.lines, key=lambda t: t[0]):
         idx = len(out.budget)
         out.budget.append(line)
         trace.note(f"{base}/budget_execution/{idx}/item", row, c)
