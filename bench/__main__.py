@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import samples as S
 from .candidates import DOCX, PDF
-from .report import TARGETS, format_results, summarise
+from .report import TARGETS, by_family, format_results, summarise
 from .timing import cold_start, interleaved, peak_memory
 
 HERE = Path(__file__).resolve().parent
@@ -54,6 +54,8 @@ def run(parts=PARTS, reps: int = 7, cold_reps: int = 7, variants: bool = True, f
         med = interleaved(present, paths, reps, log=log)
         pages = {p: S.pdf_pages(Path(p)) for p in paths} if fmt == "pdf" else None
         res[fmt] = summarise(fmt, present, med, paths, pages, skipped)
+        if fmt == "docx" and "docparse" in med:
+            res["families"] = by_family(files, med["docparse"])
     if "memory" in parts:
         mem = {}
         for fmt in ("docx", "pdf"):

@@ -35,6 +35,40 @@ def summarise(fmt, candidates, med, paths, pages, skipped) -> dict:
     return out
 
 
+def by_family(samples, docparse_med: dict) -> dict:
+    """docparse's docx time per printed page (the page count of the sample's PDF), by template family.
+
+    The forms must cost no more per page than the 1.0 report family.
+    """
+    import docparse
+    from .samples import pdf_pages
+
+    fam: dict[str, dict] = {}
+    for s in samples:
+        if s.docx is None or s.pdf is None or str(s.docx) not in docparse_med:
+            continue
+        name = docparse.extract(s.docx).template or "text-only"
+        f = fam.setdefault(name, {"files": 0, "pages": 0, "seconds": 0.0})
+        f["files"] += 1
+        f["pages"] += pdf_pages(s.pdf)
+        f["seconds"] += docparse_med[str(s.docx)]
+    for f in fam.values():
+        f["ms_per_page"] = 1000 * f["seconds"] / f["pages"] if f["pages"] else None
+    return fam
+
+
+def _fmt_families(fam: dict) -> list[str]:
+    lines = ["DOCX PER PAGE BY FAMILY (docparse.extract; pages of the same document's PDF)"]
+    for name, f in sorted(fam.items()):
+        lines.append(f"  {name:<40} {f['ms_per_page']:>7.2f} ms/page  ({f['files']} files, {f['pages']} pages)")
+    base = fam.get("department_overall", {}).get("ms_per_page")
+    for name, f in sorted(fam.items()):
+        if base and name != "department_overall" and f["ms_per_page"]:
+            r = f["ms_per_page"] / base
+            lines.append(f"  {name} / department_overall: {r:.2f}x  {'MET' if r <= 1 else 'NOT MET'} (<= 1x)")
+    return lines
+
+
 def _fmt_table(fmt: str, d: dict) -> list[str]:
     if "skipped" in d and "candidates" not in d:
         return [f"{fmt}: skipped ({d['skipped']})"]
@@ -62,6 +96,8 @@ def format_results(res: dict) -> str:
     for fmt in ("docx", "pdf"):
         if fmt in res:
             lines += [""] + _fmt_table(fmt, res[fmt])
+    if res.get("families"):
+        lines += [""] + _fmt_families(res["families"])
     if "memory" in res:
         lines.append("")
         how = next(iter(res["memory"].values()), {}).get("measure", "ru_maxrss")
