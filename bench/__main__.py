@@ -55,7 +55,7 @@ def run(parts=PARTS, reps: int = 7, cold_reps: int = 7, variants: bool = True, f
         pages = {p: S.pdf_pages(Path(p)) for p in paths} if fmt == "pdf" else None
         res[fmt] = summarise(fmt, present, med, paths, pages, skipped)
         if fmt == "docx" and "docparse" in med:
-            res["families"] = by_family(files, med["docparse"])
+            res["families"] = by_family(files, med["docparse"], med.get("floor"))
     if "memory" in parts:
         mem = {}
         for fmt in ("docx", "pdf"):

@@ -40,6 +40,8 @@ _UNIT_FROM_TITLE = (
 def _regions(rows: list[Row], spec: Spec) -> dict[str, tuple[int, int]] | None:
     """Row ranges of cover, overview, finance, self-evaluation, evaluators, narrative (1.0 report form)."""
     s = spec.sections
+    if not any(r.table is not None for r in rows):
+        return None  # a form is a table
     ov = find_row(rows, s["overview"], titles_only=True)
     fin = find_row(rows, s["finance"], start=ov or 0, titles_only=True)
     se = find_row(rows, s["self_evaluation"], start=fin or ov or 0, titles_only=True)

@@ -134,16 +134,16 @@ class FormResult:
 # --- locating the parts ---------------------------------------------------------
 
 def _is_budget_header(row: Row, cfg: BudgetConfig) -> bool:
-    return sum(1 for c in row.cells if cfg.columns.match(c.text)) >= 2
+    return sum(1 for k in row.keys if cfg.columns.match_key(k)) >= 2
 
 
 def _indicator_header(row: Row, cfg: IndicatorConfig) -> dict[str, Cell] | None:
     """field → header cell, when ``row`` is the indicator table's header."""
     cols: dict[str, Cell] = {}
-    for c in row.cells:
+    for c, key in zip(row.cells, row.keys):
         if c.row < (row.r or 0):  # a caption spanning down from above
             continue
-        f = cfg.columns.match(c.text)
+        f = cfg.columns.match_key(key)
         if f and f not in cols:
             cols[f] = c
     if len(cols) >= 3 and ("name" in cols or "level1" in cols or "level2" in cols):
@@ -170,7 +170,7 @@ def locate(rows: list[Row], cfg: FormConfig) -> dict[str, int]:
                 if any(_is_budget_header(r, cfg.budget) or _inline_items(r, cfg.budget) for r in rows[i:i + 4]):
                     at["budget"] = i
         if "goals" not in at and row.table is not None:
-            if any(_contains(k, cfg.goals.anchors) for k in keys) or any(cfg.goals.labels.match(c.text) for c in row.cells):
+            if any(_contains(k, cfg.goals.anchors) or cfg.goals.labels.match_key(k) for k in keys):
                 at["goals"] = i
         if "indicators" not in at:
             if _indicator_header(row, cfg.indicators):
@@ -470,6 +470,16 @@ def extract_indicators(rows: list[Row], cfg: IndicatorConfig, total: Labels, tra
     extra_cols = [c for c in header.cells if id(c) not in known and c.row == header.r and c.col > first
                   and clean(c.text)]
     out.parts.add("indicators")
+    levels: dict[int, tuple[str | None, str | None]] = {}  # a merged level cell spans many rows: read it once
+
+    def level(f: str, row: Row) -> tuple[str | None, str | None]:
+        c = row.cell_at(cols[f].col) if f in cols else None
+        if c is None:
+            return None, None
+        if id(c) not in levels:
+            levels[id(c)] = level_name(c.text, cfg)
+        return levels[id(c)]
+
     for row in rows[start + 1:]:
         if row.is_title() and row.table is None:
             continue  # a running head or a caption between the pages of a table
@@ -478,8 +488,8 @@ def extract_indicators(rows: list[Row], cfg: IndicatorConfig, total: Labels, tra
         lab = _row_label(row)
         if lab is not None and lab.col <= first and total.match(lab.text) == "total":
             break
-        l1, w1 = level_name(_text(row.cell_at(cols["level1"].col)) if "level1" in cols else None, cfg)
-        l2, w2 = level_name(_text(row.cell_at(cols["level2"].col)) if "level2" in cols else None, cfg)
+        l1, w1 = level("level1", row)
+        l2, w2 = level("level2", row)
         name_cell = row.cell_at(cols["name"].col) if "name" in cols else None
         names = _names(name_cell, cfg)
         if not names:

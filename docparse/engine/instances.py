@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..text import fold
 from .rows import Row
-from .spec import Spec, _key
+from .spec import Spec
 
 _SHORT_LINE = 60  # folded characters: a title or caption, not a paragraph of text
 _MAX_TITLE_LINES = 6
@@ -40,8 +40,9 @@ class Instance:
 def _opens(row: Row, spec: Spec) -> bool:
     if row.table is None:
         return False
-    for k, c in enumerate(row.cells):
-        if c.row == row.r and _key(c.text) in spec.instance_start and k + 1 < len(row.cells):
+    cells = row.cells
+    for k, key in enumerate(row.keys):
+        if key and key.rstrip(":") in spec.instance_start and k + 1 < len(cells) and cells[k].row == row.r:
             return True
     return False
 

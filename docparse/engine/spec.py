@@ -46,6 +46,10 @@ class Labels:
             return None
         return self._exact.get(_key(text))
 
+    def match_key(self, key: str) -> str | None:
+        """``match`` for a text already folded (``Row.keys``)."""
+        return self._exact.get(key.rstrip(":")) if key else None
+
 
 def _key(s: str | None) -> str:
     """Label key: folded, trailing colon and leading list numbering dropped."""
