@@ -308,3 +308,12 @@ def test_department_budget_items_with_their_amounts_in_cells_of_their_own():
         ("expenditure", "基本支出", Decimal("35")), ("expenditure", "项目支出", Decimal("25"))]
     assert (r.unit_name, r.fiscal_year) == ("某县林业局", 2021)
     assert not [c for c in r.checks if not c.ok]
+
+
+def test_a_form_sheet_with_only_its_header_filled_is_one_project_with_a_warning():
+    # a budget-system export: the 自评表's title and header rows, nothing below
+    r = extract([table([[("项目支出绩效自评表", 1, 4)], [("（2023年度）", 1, 4)],
+                        ["项目名称", "档案数字化", "主管部门", "某县档案馆"], ["实施单位", "某县档案馆", "", ""]])])
+    p = r.projects[0]
+    assert (p.name, p.department, p.fiscal_year, p.score, p.indicators) == ("档案数字化", "某县档案馆", 2023, None, [])
+    assert "form.incomplete" in {w.code for w in r.warnings}

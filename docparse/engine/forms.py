@@ -96,6 +96,7 @@ class TotalConfig:
 
 @dataclass
 class FormConfig:
+    names: list[str]  # the form's own title (项目支出绩效自评表)
     fields: Labels
     ignore: list[str]
     budget: BudgetConfig
@@ -108,7 +109,8 @@ class FormConfig:
         f = r.table("fields")
         ignore = _fz(f.strings("ignore_contains", []))
         fields = Labels({k: f.strings(k) for k in f.data if k != "ignore_contains"})
-        return cls(fields, ignore, BudgetConfig.read(r.table("budget")), GoalsConfig.read(r.table("goals")),
+        names = _fz(r.table("instance").strings("names"))
+        return cls(names, fields, ignore, BudgetConfig.read(r.table("budget")), GoalsConfig.read(r.table("goals")),
                    IndicatorConfig.read(r.table("indicators")), TotalConfig.read(r.table("total")))
 
 
@@ -316,6 +318,16 @@ class _Inline:
         self.lines.append((0 if basis == "income" else 1, line, row, c))
 
 
+def _unit_of_amounts(rows: list[Row], cfg: BudgetConfig) -> str | None:
+    found = set()
+    for row in rows:
+        for c in row.cells:
+            k = fold(c.text)
+            if k.endswith("元") and _amount_like(c.text, cfg):
+                found.add("万元" if k.endswith("万元") else "元")
+    return found.pop() if len(found) == 1 else None
+
+
 def _amount_like(text: str | None, cfg: BudgetConfig) -> bool:
     t = clean(text)
     if not t or fold(t) in cfg.placeholders:
@@ -373,6 +385,8 @@ def extract_budget(rows: list[Row], cfg: BudgetConfig, title_unit: str | None, t
             trace.note(f"{base}/budget_execution/{idx}/amount", row, c)
     if out.budget:
         out.parts.add("budget")
+        if out.budget_unit is None:  # no caption says it: the amounts may (4753.66万元)
+            out.budget_unit = _unit_of_amounts(rows, cfg)
         if out.budget_unit is None:
             trace.warn("budget.no_unit", "no unit (万元/元) found for the budget block", rows[0])
 
@@ -650,7 +664,7 @@ def extract_form(rows: list[Row], title_rows: list[Row], cfg: FormConfig, trace:
     for r in title_rows:
         t = clean(r.cells[0].text) or ""
         k = fold(t)
-        if out.title is None and "自评表" in k:
+        if out.title is None and any(n in k for n in cfg.names):
             out.title = t.replace("\n", "")
         m = _YEAR.search(t)
         if m and out.fiscal_year is None and len(k) <= 40:

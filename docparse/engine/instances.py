@@ -116,7 +116,9 @@ def find_instances(rows: list[Row], specs: list[Spec]) -> list[Instance]:
             out[-1].end = start
         end = _end(rows, i, limit)
         inst = Instance(spec, start, i, end)
-        if _holds(inst.rows(rows), spec.instance_requires):
+        # A form holds one of its parts; an empty one (a budget-system export with
+        # only the header filled) still has the form's title above it.
+        if _holds(inst.rows(rows), spec.instance_requires) or _holds(inst.title_rows(rows), spec.form.names):
             out.append(inst)
             floor = end
     # the next form's title lines are its own, not the previous form's trailer
