@@ -20,7 +20,7 @@ from ..document import Cell
 from ..models import BudgetLine, Indicator
 from ..text import NotANumber, clean, fold, parse_amount
 from .rows import Row
-from .spec import Labels, _key, _Reader
+from .spec import Labels, SpecReader, label_key
 from .trace import Trace
 
 _LABEL_KEY_MAX = 30  # a caption or label is short; a longer cell is a value
@@ -48,7 +48,7 @@ class BudgetConfig:
     kinds: Labels
 
     @classmethod
-    def read(cls, r: _Reader) -> "BudgetConfig":
+    def read(cls, r: SpecReader) -> "BudgetConfig":
         return cls(_fz(r.strings("anchors_contains")), r.strings("units"),
                    {"income": _fz(r.strings("basis_income_contains")),
                     "expenditure": _fz(r.strings("basis_expenditure_contains"))},
@@ -63,7 +63,7 @@ class GoalsConfig:
     markers: list[regex.Pattern]
 
     @classmethod
-    def read(cls, r: _Reader) -> "GoalsConfig":
+    def read(cls, r: SpecReader) -> "GoalsConfig":
         markers = [regex.compile(m) for m in r.strings("item_markers")]
         return cls(_fz(r.strings("anchors_contains")),
                    Labels({"goals": r.strings("goals"), "completion": r.strings("completion")}), markers)
@@ -78,7 +78,7 @@ class IndicatorConfig:
     columns: Labels
 
     @classmethod
-    def read(cls, r: _Reader) -> "IndicatorConfig":
+    def read(cls, r: SpecReader) -> "IndicatorConfig":
         return cls(_fz(r.strings("caption_contains")), r.pattern("item_marker"),
                    {fold(x) for x in r.strings("placeholders")}, r.pattern("level_weight"), r.labels("columns"))
 
@@ -89,7 +89,7 @@ class TotalConfig:
     suffixes: list[str]
 
     @classmethod
-    def read(cls, r: _Reader) -> "TotalConfig":
+    def read(cls, r: SpecReader) -> "TotalConfig":
         return cls(Labels({"total": r.strings("labels"), "score": r.strings("score"), "grade": r.strings("grade")}),
                    r.strings("suffixes", []))
 
@@ -105,7 +105,7 @@ class FormConfig:
     total: TotalConfig
 
     @classmethod
-    def from_spec(cls, r: _Reader) -> "FormConfig":
+    def from_spec(cls, r: SpecReader) -> "FormConfig":
         f = r.table("fields")
         ignore = _fz(f.strings("ignore_contains", []))
         fields = Labels({k: f.strings(k) for k in f.data if k != "ignore_contains"})
@@ -596,7 +596,7 @@ def extract_fields(rows: list[Row], cfg: FormConfig, trace: Trace, base: str, ou
             for k, c in enumerate(cells):
                 if id(c) in skip or c.row != row.r:
                     continue
-                key = _key(c.text)
+                key = label_key(c.text)
                 f = cfg.fields.match(c.text)
                 nxt = cells[k + 1] if k + 1 < len(cells) else None
                 if f is not None:
@@ -628,7 +628,7 @@ def _inline_pair(text: str, cfg: FormConfig, trace: Trace, base: str, out: FormR
     found = False
     for m in _PAIR.finditer(t.replace("\n", " ")):
         label, value = m.group("label"), clean(m.group("value"))
-        key = _key(label)
+        key = label_key(label)
         if not key or any(n in key for n in cfg.ignore) or key in ("注", "单位", "金额单位", "说明"):
             found = True
             if not many:

@@ -39,19 +39,19 @@ class Labels:
         self._exact: dict[str, str] = {}
         for name, variants in mapping.items():
             for v in variants:
-                self._exact.setdefault(_key(v), name)
+                self._exact.setdefault(label_key(v), name)
 
     def match(self, text: str | None) -> str | None:
         if not text or len(text) > _LABEL_MAX:  # a long text is a value, never a label
             return None
-        return self._exact.get(_key(text))
+        return self._exact.get(label_key(text))
 
     def match_key(self, key: str) -> str | None:
         """``match`` for a text already folded (``Row.keys``)."""
         return self._exact.get(key.rstrip(":")) if key else None
 
 
-def _key(s: str | None) -> str:
+def label_key(s: str | None) -> str:
     """Label key: folded, trailing colon and leading list numbering dropped."""
     k = fold(s).rstrip(":")
     return k
@@ -66,7 +66,7 @@ class SpecError(ValueError):
     """A template spec that cannot be used: names the file and the key."""
 
 
-class _Reader:
+class SpecReader:
     """Key access into a spec's TOML that names the file and key path when one is missing or wrong."""
 
     def __init__(self, data: dict, file: str, path: str = ""):
@@ -78,13 +78,13 @@ class _Reader:
     def __contains__(self, key: str) -> bool:
         return key in self.data
 
-    def table(self, key: str, default: dict | None = None) -> "_Reader":
+    def table(self, key: str, default: dict | None = None) -> "SpecReader":
         v = self.data.get(key, default)
         if v is None:
             raise SpecError(f"{self.file}: missing table [{self._where(key)}]")
         if not isinstance(v, dict):
             raise SpecError(f"{self.file}: [{self._where(key)}] must be a table")
-        return _Reader(v, self.file, self._where(key))
+        return SpecReader(v, self.file, self._where(key))
 
     def strings(self, key: str, default: list[str] | None = None) -> list[str]:
         v = self.data.get(key, default)
@@ -132,7 +132,7 @@ class Spec:
     file: str = "<spec>"
 
     def __post_init__(self):
-        r = _Reader(self.raw, self.file)
+        r = SpecReader(self.raw, self.file)
         t = r.table("template")
         self.layout = t.string("layout", "sections")
         self.fills = t.string("fills", "report")
@@ -153,18 +153,18 @@ class Spec:
 
             self.form = FormConfig.from_spec(r)
 
-    def _narrative(self, n: _Reader) -> None:
+    def _narrative(self, n: SpecReader) -> None:
         self.title_contains = [fold(x) for x in n.strings("title_contains")]
         self.unnumbered = {fold(x) for x in n.strings("unnumbered_headings")}
         self.max_heading_chars = int(n.data.get("max_heading_chars", 60))
         self.levels = []
         for i, lv in enumerate(n.data.get("levels") or []):
-            lr = _Reader(lv, self.file, f"narrative.levels[{i}]")
+            lr = SpecReader(lv, self.file, f"narrative.levels[{i}]")
             self.levels.append((int(lv.get("level", 0)), lr.pattern("pattern")))
         if not self.levels:
             raise SpecError(f"{self.file}: missing [[narrative.levels]]")
 
-    def _sections(self, r: _Reader) -> None:
+    def _sections(self, r: SpecReader) -> None:
         fz = lambda xs: [fold(x) for x in xs]  # noqa: E731
         sec = r.table("sections")
         self.sections = {k.removesuffix("_contains"): fz(sec.strings(k)) for k in sec.data}
@@ -177,7 +177,7 @@ class Spec:
         f = r.table("finance")
         self.institution_header = Labels({"institution": f.strings("institution_header")})
         self.summary_contains = fz(f.strings("summary_contains"))
-        self.group_labels = {_key(x) for x in f.strings("group_labels")}
+        self.group_labels = {label_key(x) for x in f.strings("group_labels")}
         units = "|".join(regex.escape(fold(u)) for u in sorted(f.strings("units"), key=len, reverse=True))
         self.unit_pattern = regex.compile(rf"(?:\(|单位:)({units})")  # on folded captions
         tables = f.table("tables")
