@@ -317,3 +317,42 @@ def test_a_form_sheet_with_only_its_header_filled_is_one_project_with_a_warning(
     p = r.projects[0]
     assert (p.name, p.department, p.fiscal_year, p.score, p.indicators) == ("档案数字化", "某县档案馆", 2023, None, [])
     assert "form.incomplete" in {w.code for w in r.warnings}
+
+
+def test_title_rows_inside_the_table_and_goals_labelled_on_the_left():
+    r = extract([table([
+        [("项目支出绩效自评表", 1, 8)],
+        [("（2023年度）", 1, 8)],
+        ["项目名称", ("乡村道路硬化", 1, 7)],
+        ["主管部门", ("某镇人民政府", 1, 3), "实施单位", ("某镇人民政府", 1, 3)],
+        [("资金情况（万元）", 3, 1), "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率（%）", "得分"],
+        [None, "年度资金总额", "80", "80", "79.2", "10", "99", "9.9"],
+        [None, "其中：财政资金", "80", "80", "79.2", "", "", ""],
+        [("年度总体目标", 2, 1), "预期目标", ("硬化道路5公里。", 1, 6)],
+        [None, "实际完成情况", ("完成5.2公里。", 1, 6)],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标（20分）", "硬化里程", "正向", "5公里", "5.2公里", "20", "20"],
+        [("合计", 1, 6), "20", "29.9"],
+    ])])
+    p = r.projects[0]
+    assert (r.title, p.fiscal_year, p.name) == ("项目支出绩效自评表", 2023, "乡村道路硬化")
+    assert p.goals == ["硬化道路5公里。"] and p.completion == "完成5.2公里。"
+    ind = p.indicators[0]
+    assert (ind.level2, ind.level2_weight, ind.nature) == ("数量指标", "20", "正向")
+    assert p.budget_execution[0].execution_rate == "99"
+    failed = {c.rule for c in r.checks if not c.ok}
+    assert failed == {"form.max_score"}  # 20 printed, 20 + the budget's 10 expected
+
+
+def test_an_indicator_header_over_two_rows():
+    r = extract(project_form()[:2] + [table([
+        ["项目名称", ("某项目", 1, 7)],
+        [("一级指标", 2, 1), ("二级指标", 2, 1), ("三级指标", 2, 1), ("指标值", 1, 2), ("分值", 2, 1), ("得分", 2, 1),
+         ("说明", 2, 1)],
+        [None, None, None, "年度指标值", "实际完成值", None, None, None],
+        ["产出指标", "数量指标", "培训人次", "≥100人次", "120人次", "50", "50", ""],
+        [("总分", 1, 5), "50", "50", ""],
+    ])])
+    ind = r.projects[0].indicators[0]
+    assert (ind.name, ind.target, ind.actual, ind.weight, ind.score) == ("培训人次", "≥100人次", "120人次", "50", "50")
+    assert ind.extras == {}

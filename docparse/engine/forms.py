@@ -479,10 +479,22 @@ def extract_indicators(rows: list[Row], cfg: IndicatorConfig, total: Labels, tra
     header = rows[start]
     cols = _indicator_header(header, cfg)
     assert cols is not None
+    # A second header row (指标值 over 年度指标值 | 实际完成值): every cell that starts in it is a header.
+    while start + 1 < len(rows):
+        nxt = rows[start + 1]
+        own = [(c, k) for c, k in zip(nxt.cells, nxt.keys) if c.row == nxt.r]
+        if not own or not all(cfg.columns.match_key(k) or not k for _, k in own) or not any(k for _, k in own):
+            break
+        for c, k in own:
+            f = cfg.columns.match_key(k)
+            if f:
+                cols[f] = c
+        start += 1
     known = {id(c) for c in cols.values()}
     first = min(c.col for c in cols.values())
+    # other headed columns go to extras; a group header over named columns is none
     extra_cols = [c for c in header.cells if id(c) not in known and c.row == header.r and c.col > first
-                  and clean(c.text)]
+                  and clean(c.text) and not any(c.col <= k.col < c.col + c.colspan for k in cols.values())]
     out.parts.add("indicators")
     levels: dict[int, tuple[str | None, str | None]] = {}  # a merged level cell spans many rows: read it once
 
