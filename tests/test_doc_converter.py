@@ -361,7 +361,7 @@ def _pids_with(text: str) -> list[str]:
 def test_extract_uses_a_running_converter_server(tmp_path, monkeypatch, private_tmp):
     need_lo()
     sock = str(tmp_path / "conv.sock")
-    server = subprocess.Popen([sys.executable, "-m", "docparse.readers.soffice", "serve", sock],
+    server = subprocess.Popen([sys.executable, "-m", "docparse.readers.soffice_server", "serve", sock],
                               stderr=subprocess.PIPE, text=True)
     try:
         assert "listening" in server.stderr.readline()
