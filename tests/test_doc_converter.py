@@ -391,3 +391,14 @@ def test_convert_to_xlsx_through_calc(private_tmp):
     z = zipfile.ZipFile(io.BytesIO(out))
     assert "xl/workbook.xml" in z.namelist()
     assert "office" in z.read("xl/sharedStrings.xml").decode("utf-8")
+
+
+def test_doc_bench_copies_are_distinct_and_the_same_report():
+    sys.path.insert(0, str(ROOT))
+    from bench.doc_bench import distinct_docx
+
+    src = (GOLDEN / "small-unit-2023.docx").read_bytes()
+    a, b = distinct_docx(src, "copy 1"), distinct_docx(src, "copy 2")
+    assert a != b
+    one = docparse.extract(a, filename="a.docx").model_dump(mode="json", exclude={"source"})
+    assert one == docparse.extract(src, filename="s.docx").model_dump(mode="json", exclude={"source"})
