@@ -402,3 +402,17 @@ def test_doc_bench_copies_are_distinct_and_the_same_report():
     assert a != b
     one = docparse.extract(a, filename="a.docx").model_dump(mode="json", exclude={"source"})
     assert one == docparse.extract(src, filename="s.docx").model_dump(mode="json", exclude={"source"})
+
+
+def test_worker_start_removes_what_a_killed_run_left(private_tmp, monkeypatch):
+    # issue 14 item 9: a worker SIGKILLed mid-conversion leaves its dir; the next worker's start removes it.
+    left = soffice.WorkDir()
+    os.close(left.fd)
+    left.fd = None
+    old = private_tmp / "docparse-doc-from-an-older-docparse"
+    old.mkdir()
+    os.utime(old, (time.time() - 2 * soffice.STALE_UNLOCKED_SECONDS,) * 2)
+    monkeypatch.setattr(soffice, "_persistent", False)
+    soffice.worker_start()
+    assert soffice._persistent
+    assert not left.path.exists() and not old.exists()
