@@ -77,7 +77,9 @@ def need_lo():
 
 def test_encrypted_doc_is_detected_from_the_fib():
     assert doc_reader.is_encrypted(word_doc(flags=doc_reader.F_ENCRYPTED))
-    assert doc_reader.is_encrypted(word_doc(flags=doc_reader.F_OBFUSCATED))
+    assert doc_reader.is_encrypted(word_doc(flags=doc_reader.F_ENCRYPTED | doc_reader.F_OBFUSCATED))  # XOR
+    assert not doc_reader.is_encrypted(word_doc(flags=doc_reader.F_OBFUSCATED))  # ignored without fEncrypted
+    assert doc_reader.is_encrypted(word_doc(flags=doc_reader.F_ENCRYPTED, ident=0xA5DC))  # Word 6/95
     assert doc_reader.is_encrypted(word_doc(flags=doc_reader.F_ENCRYPTED, size=1000))  # in the mini stream
     assert not doc_reader.is_encrypted(word_doc(flags=0))
     assert not doc_reader.is_encrypted(word_doc(flags=0, size=600))

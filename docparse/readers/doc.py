@@ -7,7 +7,7 @@ server, or one LibreOffice per file) is ``soffice.convert``.
 
 One thing is read here before converting: whether the document is
 password-protected. LibreOffice would only fail on it (or wait for a
-password), so the Word FIB's fEncrypted/fObfuscated flags, found through a
+password), so the Word FIB's fEncrypted flag, found through a
 minimal OLE2 (compound file) walk, give ``EncryptedFile`` instead of
 ``ConversionFailed``.
 """
@@ -125,7 +125,8 @@ def is_encrypted(data: bytes) -> bool:
     if not fib or len(fib) < 12:
         return False
     ident, flags = struct.unpack_from("<H", fib, 0)[0], struct.unpack_from("<H", fib, 0x0A)[0]
-    return ident in (0xA5EC, 0xA5DC) and bool(flags & (F_ENCRYPTED | F_OBFUSCATED))
+    # fObfuscated (XOR rather than RC4) only means something when fEncrypted is set ([MS-DOC] 2.5.2).
+    return ident in (0xA5EC, 0xA5DC) and bool(flags & F_ENCRYPTED)
 
 
 def _suffix(data: bytes) -> str:
