@@ -160,6 +160,22 @@ def convert(desktop, src: str, dst: str, filter_name: str) -> None:
                 pass
 
 
+def _soffice_gone(error: str) -> bool:
+    """After a failed call: is LibreOffice dead (then this bridge is useless)?"""
+    proc = _state["soffice"]
+    if "DisposedException" in error:  # the UNO connection is gone: so is LibreOffice, or it soon will be
+        try:
+            proc.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            pass
+        return True
+    try:
+        proc.wait(timeout=0.05)  # it may be dying as we look
+    except subprocess.TimeoutExpired:
+        return False
+    return True
+
+
 def _one_line(e: BaseException) -> str:
     msg = getattr(e, "Message", None) or str(e) or type(e).__name__
     return " ".join(f"{type(e).__name__}: {msg}".split())[:300]
@@ -207,9 +223,10 @@ def main() -> None:
             t.join(0.2)  # signals are handled between waits
             if os.getppid() != a.parent:
                 _cleanup_and_exit(1)
-        if not result.get("ok") and _state["soffice"].poll() is not None:
+        if not result.get("ok") and _soffice_gone(result.get("error", "")):
             result["fatal"] = True
-            result["error"] = f"LibreOffice died (exit {_state['soffice'].returncode}): {result.get('error', '')}"
+            code = _state["soffice"].returncode
+            result["error"] = f"LibreOffice died (exit {code}): {result.get('error', '')}"
         _reply(result)
         if result.get("fatal"):
             _cleanup_and_exit(1)
