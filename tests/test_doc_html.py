@@ -11,7 +11,6 @@ import contextlib
 import os
 import stat
 import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from docparse.document import Paragraph, Table
 from docparse.errors import ConversionFailed, ConverterMissing, CorruptFile, LimitExceeded
 from docparse.limits import DEFAULT, Limits
 from docparse.readers import doc as doc_reader
+from docparse.readers import soffice
 from docparse.readers.html import decode, read_html
 from docparse.readers.sniff import sniff
 from docparse.text import fold
@@ -199,7 +199,7 @@ def test_rtf_goes_to_the_doc_reader():
 
 def test_converter_missing_says_how_to_install(monkeypatch):
     monkeypatch.delenv("DOCPARSE_SOFFICE", raising=False)
-    monkeypatch.setattr(doc_reader.shutil, "which", lambda name: None)
+    monkeypatch.setattr(soffice.shutil, "which", lambda name: None)
     with pytest.raises(ConverterMissing) as e:
         doc_reader.read_doc(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, DEFAULT)
     msg = str(e.value)
@@ -239,21 +239,21 @@ def _alive_in_group(pgid: int) -> list[int]:
 def watch_conversions():
     """Record the process groups and temp dirs the doc reader creates."""
     seen = {"pgids": [], "dirs": []}
-    real_popen, real_tmp = subprocess.Popen, tempfile.TemporaryDirectory
+    real_popen, real_workdir = subprocess.Popen, soffice.WorkDir
 
     def popen(*a, **kw):
         p = real_popen(*a, **kw)
         seen["pgids"].append(p.pid)  # start_new_session: the pid is the group id
         return p
 
-    def tmpdir(*a, **kw):
-        t = real_tmp(*a, **kw)
-        seen["dirs"].append(t.name)
-        return t
+    def workdir():
+        w = real_workdir()
+        seen["dirs"].append(str(w.path))
+        return w
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(doc_reader.subprocess, "Popen", popen)
-        mp.setattr(doc_reader.tempfile, "TemporaryDirectory", tmpdir)
+        mp.setattr(soffice.subprocess, "Popen", popen)
+        mp.setattr(soffice, "WorkDir", workdir)
         yield seen
 
 

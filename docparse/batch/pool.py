@@ -170,6 +170,9 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
     from .inputs import MemberLoader
 
     loader = MemberLoader()
+    from docparse.readers import soffice  # this worker's own LibreOffice, started on its first .doc
+
+    soffice.worker_start()
     conn.send(("ready", os.getpid()))
     while True:
         try:
@@ -186,6 +189,7 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
                                          "seconds": res.get("seconds")}))
         if res.get("recycle"):
             break
+    soffice.worker_stop()
     conn.close()
 
 

@@ -1,132 +1,161 @@
 """The legacy .doc reader: LibreOffice converts to .docx, the docx reader reads it.
 
 Word 97-2003 binary files (and WPS Office .wps, and RTF) are not worth a
-parser of our own: LibreOffice reads them as well as anything does. Each
-call runs ``soffice --headless --convert-to docx`` in its own temporary
-directory with its own user profile (two LibreOffice processes sharing a
-profile hand the job to each other or fail on the lock, which breaks parallel
-batch workers), in its own process group so that a timeout kills oosplash and
-soffice.bin together. Nothing is left behind: the directory is always
-removed and the process group is always killed.
+parser of our own: LibreOffice reads them as well as anything does. The
+conversion itself (a long-lived converter in batch workers, a converter
+server, or one LibreOffice per file) is ``soffice.convert``.
+
+One thing is read here before converting: whether the document is
+password-protected. LibreOffice would only fail on it (or wait for a
+password), so the Word FIB's fEncrypted flag, found through a
+minimal OLE2 (compound file) walk, give ``EncryptedFile`` instead of
+``ConversionFailed``.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import time
-from pathlib import Path
+import struct
 
 from ..document import Document
-from ..errors import ConversionFailed, ConverterMissing, DocparseError, LimitExceeded
+from ..errors import ConversionFailed, DocparseError, EncryptedFile, LimitExceeded
 from ..limits import Limits
+from . import soffice
+from .soffice import INSTALL_HINT, MAX_CONVERT_SECONDS, find_soffice  # noqa: F401 - the reader's public names
 
-INSTALL_HINT = "apt-get install libreoffice-writer-nogui"
-# A hung converter must not hold a batch worker forever, whatever max_seconds says.
-MAX_CONVERT_SECONDS = 300.0
-
-
-def find_soffice() -> str:
-    """Path of the LibreOffice binary, or ConverterMissing with the install hint."""
-    env = os.environ.get("DOCPARSE_SOFFICE")
-    if env:
-        found = shutil.which(env)
-        if found:
-            return found
-        raise ConverterMissing(
-            f"DOCPARSE_SOFFICE={env} is not an executable; LibreOffice is needed to read .doc files "
-            f"(install it: {INSTALL_HINT})"
-        )
-    for name in ("soffice", "libreoffice"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ConverterMissing(
-        f"LibreOffice (soffice) is needed to read .doc files and is not installed (install it: {INSTALL_HINT},"
-        " or set DOCPARSE_SOFFICE to its path)"
-    )
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_FREE_OR_END = 0xFFFFFFFA  # sector ids from here up are special (end of chain, free, FAT, DIFAT)
+F_ENCRYPTED, F_OBFUSCATED = 0x0100, 0x8000
 
 
-def _kill_group(proc: subprocess.Popen) -> None:
-    # soffice is a launcher: oosplash and soffice.bin live in the child's
-    # process group (start_new_session), so the group is what must die.
+class _Ole2:
+    """Just enough of a compound file to read the start of one stream."""
+
+    def __init__(self, data: bytes):
+        if data[:8] != _OLE2 or len(data) < 512:
+            raise ValueError("not OLE2")
+        self.data = data
+        self.ssize = 1 << struct.unpack_from("<H", data, 0x1E)[0]
+        self.msize = 1 << struct.unpack_from("<H", data, 0x20)[0]
+        if self.ssize not in (512, 4096) or self.msize > self.ssize:
+            raise ValueError("bad sector size")
+        self.nsect = max(0, len(data) // self.ssize - 1)
+        n_fat, self.dir_start = struct.unpack_from("<II", data, 0x2C)
+        self.cutoff, self.minifat_start = struct.unpack_from("<II", data, 0x38)
+        dif_start, n_dif = struct.unpack_from("<II", data, 0x44)
+        fat_sects = list(struct.unpack_from("<109I", data, 0x4C))
+        sect, per = dif_start, self.ssize // 4 - 1
+        for _ in range(min(n_dif, self.nsect)):
+            if sect >= _FREE_OR_END:
+                break
+            ids = struct.unpack_from(f"<{per + 1}I", self._sector(sect))
+            fat_sects += ids[:per]
+            sect = ids[per]
+        fat = bytearray()
+        for s in fat_sects[:min(n_fat, self.nsect)]:
+            if s < _FREE_OR_END:
+                fat += self._sector(s)
+        self.fat = struct.unpack(f"<{len(fat) // 4}I", bytes(fat[: len(fat) // 4 * 4]))
+
+    def _sector(self, n: int) -> bytes:
+        if n >= self.nsect:
+            raise ValueError("sector out of range")
+        off = (n + 1) * self.ssize
+        return self.data[off:off + self.ssize]
+
+    def _chain(self, start: int, table, limit: int):
+        seen = 0
+        while start < _FREE_OR_END and seen < limit:
+            yield start
+            seen += 1
+            start = table[start] if start < len(table) else _FREE_OR_END
+
+    def _read(self, start: int, size: int, want: int) -> bytes:
+        out = bytearray()
+        for s in self._chain(start, self.fat, self.nsect):
+            out += self._sector(s)
+            if len(out) >= min(size, want):
+                break
+        return bytes(out[:min(size, want)])
+
+    def entries(self):
+        """(name, start sector, size) of each directory entry."""
+        dir_bytes = b"".join(self._sector(s) for s in self._chain(self.dir_start, self.fat, self.nsect))
+        for off in range(0, len(dir_bytes) - 127, 128):
+            e = dir_bytes[off:off + 128]
+            n = struct.unpack_from("<H", e, 0x40)[0]
+            kind = e[0x42]
+            if kind in (1, 2, 5) and 2 <= n <= 64:
+                name = e[:n - 2].decode("utf-16-le", "replace")
+                start, size = struct.unpack_from("<II", e, 0x74)
+                yield name, kind, start, size
+
+    def stream_head(self, name: str, want: int) -> bytes | None:
+        ents = list(self.entries())
+        for ename, kind, start, size in ents:
+            if kind == 2 and ename == name:
+                if size >= self.cutoff:
+                    return self._read(start, size, want)
+                # A small stream lives in the mini stream (the root entry's chain).
+                root = next((e for e in ents if e[1] == 5), None)
+                if root is None:
+                    return None
+                mini = self._read(root[2], root[3], root[3])
+                minifat_b = self._read(self.minifat_start, self.nsect * self.ssize, self.nsect * self.ssize)
+                minifat = struct.unpack(f"<{len(minifat_b) // 4}I", minifat_b[: len(minifat_b) // 4 * 4])
+                out = bytearray()
+                for s in self._chain(start, minifat, len(minifat) + 1):
+                    out += mini[s * self.msize:(s + 1) * self.msize]
+                    if len(out) >= min(size, want):
+                        break
+                return bytes(out[:min(size, want)])
+        return None
+
+
+def word_stream_head(data: bytes, want: int = 32) -> bytes | None:
+    """The first bytes of the WordDocument stream (the FIB), or None if there is none or the file is damaged."""
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
+        return _Ole2(data).stream_head("WordDocument", want)
+    except (ValueError, struct.error, IndexError):
+        return None
 
 
-def _why(stderr: bytes, stdout: bytes) -> str:
-    """The converter's own complaint, one short line, without launcher noise."""
-    for blob in (stderr, stdout):
-        for line in blob.decode("utf-8", "replace").splitlines():
-            line = line.strip()
-            if line and "javaldx" not in line and not line.startswith("convert "):
-                return line[:200]
-    return "no output file and no message"
+def is_encrypted(data: bytes) -> bool:
+    """A Word 6-2003 .doc (or WPS's Word-format .wps) whose FIB says it is password-protected."""
+    fib = word_stream_head(data, 16)
+    if not fib or len(fib) < 12:
+        return False
+    ident, flags = struct.unpack_from("<H", fib, 0)[0], struct.unpack_from("<H", fib, 0x0A)[0]
+    # fObfuscated (XOR rather than RC4) only means something when fEncrypted is set ([MS-DOC] 2.5.2).
+    return ident in (0xA5EC, 0xA5DC) and bool(flags & F_ENCRYPTED)
 
 
-def convert_to_docx(data: bytes, limits: Limits, suffix: str = ".doc") -> tuple[bytes, float]:
-    """The .docx bytes LibreOffice makes of ``data``, and the seconds it took."""
-    soffice = find_soffice()
+def _suffix(data: bytes) -> str:
+    if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf":
+        return ".rtf"
+    if data[:8] == _OLE2 and "WordDocument".encode("utf-16-le") not in data:
+        return ".wps"  # an OLE2 file of another writer (WPS, Works): let LibreOffice detect it
+    return ".doc"
+
+
+def convert_to_docx(data: bytes, limits: Limits, suffix: str = ".doc") -> bytes:
+    """The .docx bytes LibreOffice makes of ``data``."""
     # Leave a share of max_seconds for reading and extracting, and time out
     # before a batch worker's own wall clock (set to max_seconds) kills the
     # worker: only this process can kill LibreOffice's group and clean up.
     timeout = max(0.5, min(0.8 * float(limits.max_seconds), MAX_CONVERT_SECONDS))
-    with tempfile.TemporaryDirectory(prefix="docparse-doc-") as tmp:
-        tmpdir = Path(tmp)
-        src = tmpdir / f"input{suffix}"
-        src.write_bytes(data)
-        outdir = tmpdir / "out"
-        profile = tmpdir / "profile"
-        cmd = [
-            soffice, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
-            f"-env:UserInstallation={profile.as_uri()}",
-            "--convert-to", "docx", "--outdir", str(outdir), str(src),
-        ]
-        env = dict(os.environ)
-        env["TMPDIR"] = str(tmpdir)  # LibreOffice's own scratch files go where we clean up
-        env.pop("DISPLAY", None)  # never talk to an X server
-        start = time.monotonic()
-        try:
-            proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=tmp, env=env, start_new_session=True,
-            )
-        except OSError as e:
-            raise ConverterMissing(f"cannot run LibreOffice at {soffice}: {e.strerror} (install it: {INSTALL_HINT})") from None
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(proc)
-            proc.communicate()
-            raise LimitExceeded("max_seconds", f"LibreOffice did not convert the .doc within {timeout:g} s") from None
-        finally:
-            # Also after a normal exit: a helper may have outlived the launcher.
-            _kill_group(proc)
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait()
-        elapsed = time.monotonic() - start
-        result = outdir / "input.docx"
-        if not result.is_file() or result.stat().st_size == 0:
-            raise ConversionFailed(
-                f"LibreOffice could not convert the document (exit {proc.returncode}): {_why(err, out)}"
-            )
-        size = result.stat().st_size
-        if size > limits.max_file_bytes:
-            raise LimitExceeded("max_file_bytes", f"converted .docx is {size} bytes > {limits.max_file_bytes}")
-        return result.read_bytes(), elapsed
+    return soffice.convert(data, "docx", timeout=timeout, suffix=suffix, max_bytes=limits.max_file_bytes)
 
 
 def read_doc(data: bytes, limits: Limits) -> Document:
+    import time
+
     from .docx import read_docx
 
-    suffix = ".rtf" if data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:5] == b"{\\rtf" else ".doc"
-    docx, elapsed = convert_to_docx(data, limits, suffix)
+    if data[:8] == _OLE2 and is_encrypted(data):
+        raise EncryptedFile("the document is password-protected (encrypted Word .doc)")
+    start = time.monotonic()
+    docx = convert_to_docx(data, limits, _suffix(data))
+    elapsed = time.monotonic() - start
     # The time limit is for the whole document, conversion included.
     rest = limits.with_overrides(max_seconds=max(1.0, float(limits.max_seconds) - elapsed))
     try:
