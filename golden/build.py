@@ -21,8 +21,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import cases
+from . import cases, forms
 from .synth import build_docx
+from .synth.docwriter import document_docx
 
 HERE = Path(__file__).resolve().parent
 PROFILE = "file:///tmp/lo-golden-profile"
@@ -50,6 +51,17 @@ def to_pdf(docx_path: Path, pdf_path: Path, exe: str) -> None:
         shutil.move(str(produced), pdf_path)
 
 
+def all_names() -> list[str]:
+    return cases.names() + list(forms.FORM_CASES)
+
+
+def docx_of(name: str) -> bytes:
+    """The case's .docx: a 1.0 report spec, or a form-family case's blocks."""
+    if name in forms.FORM_CASES:
+        return document_docx(forms.get(name).blocks)
+    return build_docx(cases.get(name))
+
+
 def build(names: list[str], *, pdf: bool = True, force_pdf: bool = False, outdir: Path = HERE) -> int:
     exe = soffice() if pdf else None
     if pdf and exe is None:
@@ -57,11 +69,10 @@ def build(names: list[str], *, pdf: bool = True, force_pdf: bool = False, outdir
     failures = 0
     for name in names:
         try:
-            spec = cases.get(name)
+            data = docx_of(name)
         except cases.SeedMissing as e:
             print(f"{name}: skipped ({e}); the committed file is kept")
             continue
-        data = build_docx(spec)
         dpath, ppath = outdir / f"{name}.docx", outdir / f"{name}.pdf"
         changed = not dpath.exists() or dpath.read_bytes() != data
         if changed:
@@ -85,13 +96,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--list", action="store_true", help="list the cases and exit")
     a = ap.parse_args(argv)
     if a.list:
-        for n in cases.names():
+        for n in all_names():
             print(n)
         return 0
-    names = a.only or cases.names()
-    unknown = [n for n in names if n not in cases.CASES]
+    names = a.only or all_names()
+    unknown = [n for n in names if n not in all_names()]
     if unknown:
-        ap.error(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(cases.names())}")
+        ap.error(f"unknown case(s): {', '.join(unknown)}; known: {', '.join(all_names())}")
     return 1 if build(names, pdf=not a.no_pdf, force_pdf=a.force_pdf) else 0
 
 

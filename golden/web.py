@@ -150,6 +150,9 @@ def _title(doc: Document, case: str) -> str:
     for b in doc.blocks:
         if isinstance(b, Paragraph) and "报告" in b.text and len(b.text.strip()) <= 60:
             return b.text.strip()
+    for b in doc.blocks:  # a file of forms: the first form's title
+        if isinstance(b, Paragraph) and "自评表" in b.text and len(b.text.strip()) <= 60:
+            return b.text.strip()
     return case
 
 

@@ -13,57 +13,12 @@ from decimal import Decimal
 import pytest
 
 import docparse
-from docparse.document import Cell, Document, Paragraph, Table
+from docparse.document import Document, Paragraph
 from docparse.engine import build_report, spec as spec_mod
 from docparse.errors import ExtractionError
+from golden.forms import department_form, project_form, sichuan_form, table
 
 SRC = {"file": "t", "format": "docx", "sha256": "0" * 64, "pages": None}
-
-
-def table(rows: list[list]) -> Table:
-    """Rows of cells; a cell is text or (text, rowspan, colspan); None is a slot a merge above covers."""
-    cells, n_cols = [], 0
-    taken: set[tuple[int, int]] = set()
-    for r, row in enumerate(rows):
-        c = 0
-        for item in row:
-            while (r, c) in taken:
-                c += 1
-            if item is None:
-                continue
-            text, rs, cs = (item, 1, 1) if isinstance(item, str) else item
-            cells.append(Cell(r, c, text, rs, cs))
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken.add((r + dr, c + dc))
-            c += cs
-        n_cols = max(n_cols, c, max((k for rr, k in taken if rr == r), default=-1) + 1)
-    return Table(cells, len(rows), n_cols)
-
-
-def project_form(name="道路维修项目", total=("100", "120", "114"), rate="95%", rows=None, score="95",
-                 caption="项目资金（万元）", total_label="总分") -> list:
-    rows = rows or [("其中：本年财政拨款", "100", "110", "104"), ("上年结转资金", "", "10", "10"), ("其他资金", "", "", "")]
-    n = 1 + len(rows)
-    return [
-        Paragraph("项目支出绩效自评表"), Paragraph("（2022年度）"),
-        table([
-            ["项目名称", (name, 1, 7)],
-            ["主管部门", ("219-某县交通运输局", 1, 2), ("实施单位", 1, 2), ("某县公路事务中心", 1, 2)],
-            [(caption, n + 1, 1), "", "年初预算数", "全年预算数（A）", "全年执行数（B）", "分值", "执行率（B/A）", "得分"],
-            [None, "年度资金总额：", *total, "10", rate, "9.5"],
-            *[[None, label, *vals, "-", "", "-"] for label, *vals in rows],
-            [("年度总体目标", 2, 1), ("预期目标", 1, 3), ("实际完成情况", 1, 4)],
-            [None, ("目标1：完成道路维修。\n目标2：保障通行安全。", 1, 3), ("全部完成。", 1, 4)],
-            [("绩效指标", 5, 1), "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
-            [None, ("产\n出\n指\n标\n（50分）", 2, 1), "数量指标", "指标1：维修里程", "≥10公里", "12公里", "50", "48"],
-            [None, None, "质量指标", "指标2：", "", "", "", ""],
-            [None, "效益指标(30)", "社会效益指标", "通行满意度", "≥90%", "95%", "30", "28"],
-            [None, "满意度指标（10分）", "服务对象满意度指标", "群众满意度", "≥90%", "93%", "10", "9.5"],
-            [(total_label, 1, 6), "100", score],
-        ]),
-        Paragraph("注：一级指标分值按规定设置。"),
-    ]
 
 
 def extract(blocks) -> docparse.models.Report:
@@ -123,37 +78,6 @@ def test_amounts_with_the_unit_in_the_cell_and_yuan_blocks():
     assert not [c for c in r.checks if not c.ok]
 
 
-def sichuan_form() -> list:
-    return [
-        Paragraph("报表编号：510000_0013zp"),
-        Paragraph("部门预算项目支出绩效自评表"), Paragraph("（2022年度）"),
-        table([
-            ["项目名称", ("51000021R000000019951-工资性支出", 1, 10)],
-            ["主管部门及代码", ("101-四川省某厅", 1, 4), ("实施单位（盖章）", 1, 2), ("四川省某厅", 1, 4)],
-            [("预算执行情况（10分）", 7, 1), ("", 2, 1), ("年度预算数（万元）", 1, 3), ("预算执行率", 2, 1),
-             ("权重", 2, 1), ("得分", 2, 1), ("原因", 2, 3)],
-            [None, None, "年初预算", "调整后预算数", "预算执行数", None, None, None, None],
-            [None, "总额", "200", "210", "205", "97.62%", "10", "9.76", ("", 1, 3)],
-            [None, "其中：财政资金", "200", "200", "195", "", "", "", ("", 1, 3)],
-            [None, "财政专户管理资金", "", "", "", "", "", "", ("", 1, 3)],
-            [None, "单位资金", "", "10", "10", "", "", "", ("", 1, 3)],
-            [None, "其他资金", "", "", "", "", "", "", ("", 1, 3)],
-            ["项目年度目标", ("保障人员工资按时发放。", 1, 10)],
-            ["年度目标完成情况", ("按时足额发放。", 1, 10)],
-            [("绩效指标（90分）", 4, 1), "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "完成值",
-             "权重", "得分", "未完成原因分析"],
-            [None, ("产出指标", 2, 1), "数量指标", "发放人数", "≥", "120", "人", "120", "45", "45", ""],
-            [None, None, "时效指标", "发放及时率", "＝", "100", "%", "100", "25", "25", ""],
-            [None, "效益指标", "社会效益指标", "队伍稳定", "定性", "稳定", "", "稳定", "20", "18", "个别人员流动"],
-            [("合计", 1, 8), "100", "97.76", ""],
-            ["评价结论", ("良好完成年度目标。", 1, 10)],
-            ["存在问题", ("无", 1, 10)],
-            ["改进措施", ("加强预算管理。", 1, 10)],
-        ]),
-        Paragraph("项目负责人：王某    财务负责人：李某"),
-    ]
-
-
 def test_sichuan_layout_from_the_contract_lists_alone():
     r = extract(sichuan_form())
     p = r.projects[0]
@@ -177,31 +101,6 @@ def test_sichuan_layout_from_the_contract_lists_alone():
         "报表编号": "510000_0013zp", "评价结论": "良好完成年度目标。", "存在问题": "无", "改进措施": "加强预算管理。",
         "项目负责人": "王某", "财务负责人": "李某"}
     assert not [c for c in r.checks if not c.ok]
-
-
-def department_form(narrative: bool = False) -> list:
-    blocks = [
-        Paragraph("部门整体支出绩效自评表"), Paragraph("（2021年度）"),
-        table([
-            [("预算单位名称", 1, 2), ("某县农业农村局", 1, 6)],
-            [("年度预算申请（万元）", 6, 1), "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-            [None, "年度资金总额", "500万元", "620.5万元", "600万元", "10", "96.70%", "9.67"],
-            [None, ("按收入性质分：", 1, 3), ("按支出性质分：", 1, 4)],
-            [None, ("其中：一般公共预算：600.5万元", 1, 3), ("其中：基本支出：300万元", 1, 4)],
-            [None, ("政府性基金拨款：20万元", 1, 3), ("项目支出：320.5万元", 1, 4)],
-            [None, ("其他资金：", 1, 3), ("", 1, 4)],
-            [("年度总体目标", 2, 1), ("预期目标", 1, 3), ("实际完成情况", 1, 4)],
-            [None, ("1.推进高标准农田建设。\n2.发展村级集体经济。", 1, 3), ("基本完成。", 1, 4)],
-            ["一级指标", "二级指标", ("三级指标", 1, 2), "年度指标值", "实际完成值", "分值", "得分"],
-            [("产出指标(90)", 1, 1), "数量指标", ("农田建设面积", 1, 2), "≥1万亩", "1.2万亩", "90", "85"],
-            [("总分", 1, 6), "100", "94.67"],
-        ]),
-        Paragraph("填表人：张某    联系电话：0746-1234567"),
-    ]
-    if narrative:
-        blocks += [Paragraph("某县农业农村局2021年度部门整体支出绩效自评报告"), Paragraph("一、部门基本情况"),
-                   Paragraph("本局内设机构8个。"), Paragraph("二、绩效自评结论"), Paragraph("总体良好。")]
-    return blocks
 
 
 def test_department_form_with_inline_budget_items_and_a_text_report_after_it():

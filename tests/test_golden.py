@@ -17,6 +17,8 @@ import docparse
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
+REPORT_CASES = [c for c in CASES if not c.startswith("form-")]  # golden/cases.py; the form cases: golden/forms.py
+FORM_CASES = [c for c in CASES if c.startswith("form-")]
 FORMATS = ["docx", "pdf", "html", "doc"]
 
 
@@ -40,9 +42,15 @@ def test_there_are_goldens():
     assert "seed-yueyang-2022" in CASES and len(CASES) >= 4
 
 
+# Known reader gaps, each a filed issue; strict, so a fix shows up as XPASS and the entry goes.
+KNOWN = {("form-projects-x6-2023", "pdf"): "issue 19 item 3: a merged level-1 cell cut by a page break is split"}
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 @pytest.mark.parametrize("case", CASES)
-def test_golden(case, fmt):
+def test_golden(case, fmt, request):
+    if (case, fmt) in KNOWN:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN[case, fmt], strict=True))
     path = GOLDEN / f"{case}.{fmt}"
     if not path.exists():
         pytest.skip(f"no {fmt} rendering of {case}")
@@ -105,7 +113,7 @@ def test_seed_checks_flag_exactly_the_real_inconsistencies():
     assert "4.2150元" in c.message and "4.2150 万元" in c.message
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if not c.startswith("seed")])
+@pytest.mark.parametrize("case", [c for c in REPORT_CASES if not c.startswith("seed")])
 def test_injected_inconsistencies_are_reported_and_nothing_else(case):
     """Cases built with deliberately wrong sums: each is flagged by its rule, nothing else fails."""
     cases = pytest.importorskip("golden.cases")
@@ -114,7 +122,7 @@ def test_injected_inconsistencies_are_reported_and_nothing_else(case):
     assert failed == wanted
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", REPORT_CASES)
 def test_golden_json_agrees_with_the_case_definition(case):
     """An independent check of the reviewed goldens: the generator's own values.
 
@@ -155,3 +163,27 @@ def test_golden_json_agrees_with_the_case_definition(case):
 
     walk(exp["narrative"])
     assert headings == [b.text.strip() for b in spec.narrative if b.__class__.__name__ == "Heading"]
+
+
+@pytest.mark.parametrize("case", FORM_CASES)
+def test_form_golden_agrees_with_its_case_definition(case):
+    """The form goldens against their cases' own values (golden/forms.py), and their inconsistencies alone fail."""
+    forms = pytest.importorskip("golden.forms")
+    definition = forms.get(case)
+    exp = json.loads((GOLDEN / f"{case}.json").read_text(encoding="utf-8"))
+    for pointer, value in definition.expect.items():
+        cur = exp
+        for k in pointer.split("/"):
+            cur = cur[int(k)] if isinstance(cur, list) else cur.get(k)
+        assert cur == value, pointer
+    failed = {(c["rule"], c["subject"]) for c in exp["checks"] if not c["ok"]}
+    assert failed == definition.inconsistencies
+
+
+def test_form_goldens_are_the_builders_output():
+    forms = pytest.importorskip("golden.forms")
+    from golden.synth.docwriter import document_docx
+
+    assert sorted(forms.FORM_CASES) == FORM_CASES
+    for case in FORM_CASES:
+        assert document_docx(forms.get(case).blocks) == (GOLDEN / f"{case}.docx").read_bytes(), case

@@ -99,6 +99,7 @@ class FormConfig:
     names: list[str]  # the form's own title (项目支出绩效自评表)
     fields: Labels
     ignore: list[str]
+    pair_split: regex.Pattern | None  # where a known label follows a value with no space
     budget: BudgetConfig
     goals: GoalsConfig
     indicators: IndicatorConfig
@@ -108,9 +109,11 @@ class FormConfig:
     def from_spec(cls, r: SpecReader) -> "FormConfig":
         f = r.table("fields")
         ignore = _fz(f.strings("ignore_contains", []))
-        fields = Labels({k: f.strings(k) for k in f.data if k != "ignore_contains"})
+        pair_labels = f.strings("pair_labels", [])
+        fields = Labels({k: f.strings(k) for k in f.data if k not in ("ignore_contains", "pair_labels")})
         names = _fz(r.table("instance").strings("names"))
-        return cls(names, fields, ignore, BudgetConfig.read(r.table("budget")), GoalsConfig.read(r.table("goals")),
+        split = regex.compile(rf"(?<=\S)(?=(?:{'|'.join(map(regex.escape, pair_labels))})\s*[:：])") if pair_labels else None
+        return cls(names, fields, ignore, split, BudgetConfig.read(r.table("budget")), GoalsConfig.read(r.table("goals")),
                    IndicatorConfig.read(r.table("indicators")), TotalConfig.read(r.table("total")))
 
 
@@ -637,6 +640,8 @@ def _inline_pair(text: str, cfg: FormConfig, trace: Trace, base: str, out: FormR
     t = (text or "").strip()
     if not t or not _COLON.search(t) or len(t) > 400:
         return False
+    if cfg.pair_split is not None:
+        t = cfg.pair_split.sub(" ", t)
     found = False
     for m in _PAIR.finditer(t.replace("\n", " ")):
         label, value = m.group("label"), clean(m.group("value"))
