@@ -188,6 +188,42 @@ def check(files, show_all, **limits):
     sys.exit(status)
 
 
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the page here [default: FILE's name with .html, in the current folder].")
+@click.option("--template", help="Force a template spec from extractors/ (default: the best match).")
+@limit_options
+def view(file, output, template, **limits):
+    """Write one self-contained HTML page showing the report like the form.
+
+    Cover, overview, finance tables, budget blocks and indicators, project
+    forms and the narrative as an outline; failed checks marked at their
+    cells and explained, warnings listed where they apply, and where each
+    value was read (table/row/col/page) on hover. No network, no external
+    files. FILE may be - (stdin).
+    """
+    from . import extract as run
+    from .view import render
+
+    _check_template(template)
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else file
+        report = run(data, filename="-" if file == "-" else None, limits=make_limits(**limits), provenance=True,
+                     template=template)
+        page = render(report)
+    except DocparseError as e:
+        _fail(e, file)
+    except Exception as e:  # a bug: one line and exit 70, never a traceback
+        sys.exit(_internal(e, file))
+    if not output:
+        stem = "report" if file == "-" else os.path.splitext(os.path.basename(file.rstrip("/")))[0]
+        output = stem + ".html"
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(page)
+    click.echo(f"docparse: wrote {output}", err=True)
+
+
 def _register_optional() -> None:
     """Commands that live in their own packages."""
     try:
