@@ -66,8 +66,8 @@ def _yuan(v):
 
 
 class ParquetWriter(Writer):
-    def __init__(self, part_rows: int = PART_ROWS):
-        self.part_rows = part_rows
+    def __init__(self, part_rows: int | None = None):
+        self.part_rows = part_rows or PART_ROWS
         self.tmp = None
 
     def open(self, outdir, tables):
