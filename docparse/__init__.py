@@ -32,7 +32,7 @@ from .limits import Limits
 __version__ = "0.1.0"
 
 __all__ = [
-    "extract", "read_document", "json_schema", "Limits", "DEFAULT_LIMITS", "__version__",
+    "extract", "read_document", "json_schema", "frames", "Limits", "DEFAULT_LIMITS", "__version__",
     "DocparseError", "InputNotFound", "UnsupportedFormat", "CorruptFile", "EncryptedFile",
     "ScannedPDF", "LimitExceeded", "ConverterMissing", "ConversionFailed", "ExtractionError",
 ]
@@ -77,6 +77,14 @@ def extract(
         "pages": doc.pages,
     }
     return build_report(doc, source_info, provenance=provenance, template=template)
+
+
+def frames(reports) -> dict:
+    """The batch tables of ``reports`` as pandas DataFrames with Decimal amounts
+    (module ``docparse.dataframes``; needs ``pip install 'docparse[frames]'``)."""
+    from .dataframes import frames as _frames
+
+    return _frames(reports)
 
 
 def json_schema() -> dict:

@@ -53,3 +53,12 @@ def render(path: str, report: Report, *, show_all: bool = False) -> str:
     for r in rows:
         lines.append("  " + "  ".join(_pad(r[i], widths[i]) for i in range(5)) + "  " + r[5])
     return "\n".join(lines)
+
+
+def render_warnings(report: Report) -> str:
+    """The warnings as a table: code, where, message."""
+    if not report.warnings:
+        return "  no warnings"
+    rows = [("code", "where", "message")] + [(w.code, w.location or "", w.message) for w in report.warnings]
+    widths = [max(_width(r[i]) for r in rows) for i in range(2)]
+    return "\n".join("  " + _pad(r[0], widths[0]) + "  " + _pad(r[1], widths[1]) + "  " + r[2] for r in rows)

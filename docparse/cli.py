@@ -94,6 +94,21 @@ def _check_template(template: str | None) -> None:
             raise click.BadParameter(str(e).strip("\"'"), param_hint="--template") from None
 
 
+class _TemplatesCommand(click.Command):
+    """Lists the template names under --help (read from extractors/ only when help is asked for)."""
+
+    def format_epilog(self, ctx, formatter):
+        super().format_epilog(ctx, formatter)
+        try:
+            from .engine.spec import load_specs
+
+            names = [s.name for s in load_specs()]
+        except Exception as e:  # a broken spec must not break --help
+            names = [f"(could not load the specs: {e})"]
+        with formatter.section("Templates (--template NAME)"):
+            formatter.write_text(", ".join(names))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "-V", "--version", prog_name="docparse")
 def main():
@@ -112,7 +127,7 @@ def main():
     """
 
 
-@main.command()
+@main.command(cls=_TemplatesCommand)
 @click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the JSON here instead of stdout.")
 @click.option("--compact", is_flag=True, help="One line of JSON, no indentation.")
@@ -158,23 +173,28 @@ def schema():
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.argument("files", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("--all", "show_all", is_flag=True, help="List passed checks too.")
+@click.option("--warnings", "show_warnings", is_flag=True,
+              help="Also print the warnings (values that could not be read cleanly) as a table.")
 @limit_options
-def check(files, show_all, **limits):
+def check(files, show_all, show_warnings, **limits):
     """Audit the figures of reports: row totals, summary rows, narrative vs tables.
 
     Prints a table of failed checks with both figures and where they are.
     Exit 1 when any check fails (so it can gate a pipeline), or the error
-    code of the first unreadable file.
+    code of the first unreadable file. FILE may be - (stdin).
     """
     from . import extract as run
-    from .audit import render
+    from .audit import render, render_warnings
 
     status = 0
     for path in files:
         try:
-            report = run(path, limits=make_limits(**limits), provenance=True)
+            if path == "-":
+                report = run(sys.stdin.buffer.read(), filename="-", limits=make_limits(**limits), provenance=True)
+            else:
+                report = run(path, limits=make_limits(**limits), provenance=True)
         except DocparseError as e:
             click.echo(f"docparse: {path}: {e}", err=True)
             status = status or e.exit_code
@@ -183,9 +203,47 @@ def check(files, show_all, **limits):
             status = status or _internal(e, path)
             continue
         click.echo(render(path, report, show_all=show_all))
+        if show_warnings:
+            click.echo(render_warnings(report))
         if report.failed_checks():
             status = status or 1
     sys.exit(status)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=True, allow_dash=True))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the page here [default: FILE's name with .html, in the current folder].")
+@click.option("--template", help="Force a template spec from extractors/ (default: the best match).")
+@limit_options
+def view(file, output, template, **limits):
+    """Write one self-contained HTML page showing the report like the form.
+
+    Cover, overview, finance tables, budget blocks and indicators, project
+    forms and the narrative as an outline; failed checks marked at their
+    cells and explained, warnings listed where they apply, and where each
+    value was read (table/row/col/page) on hover. No network, no external
+    files. FILE may be - (stdin).
+    """
+    from . import extract as run
+    from .view import render
+
+    _check_template(template)
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else file
+        report = run(data, filename="-" if file == "-" else None, limits=make_limits(**limits), provenance=True,
+                     template=template)
+        page = render(report)
+    except DocparseError as e:
+        _fail(e, file)
+    except Exception as e:  # a bug: one line and exit 70, never a traceback
+        sys.exit(_internal(e, file))
+    if not output:
+        stem = "report" if file == "-" else os.path.splitext(os.path.basename(file.rstrip("/")))[0]
+        output = stem + ".html"
+    with open(output, "w", encoding="utf-8") as f:
+        f.write(page)
+    click.echo(f"docparse: wrote {output}", err=True)
 
 
 def _register_optional() -> None:

@@ -112,6 +112,13 @@ def expected_rows(outdir) -> dict[str, int]:
         n["indicators"] += len((rep.get("self_evaluation") or {}).get("indicators") or [])
         n["evaluators"] += len(rep.get("evaluators") or [])
         n["checks"] += len(rep.get("checks") or [])
+        n["totals"] += 1
+        n["warnings"] += len(rep.get("warnings") or [])
+        n["budget_lines"] += len((rep.get("self_evaluation") or {}).get("budget_execution") or [])
+        for p in rep.get("projects") or []:
+            n["projects"] += 1
+            n["project_budget"] += len(p.get("budget_execution") or [])
+            n["project_indicators"] += len(p.get("indicators") or [])
     return n
 
 

@@ -12,7 +12,14 @@ Importing this package stays cheap: the CLI imports ``command`` at start-up.
 
 from __future__ import annotations
 
-__all__ = ["run_batch", "Summary", "BatchError"]
+__all__ = ["run_batch", "Summary", "BatchError", "load"]
+
+
+def load(outdir: str) -> dict:
+    """The tables of a batch's OUTDIR as pandas DataFrames (see ``docparse.dataframes``)."""
+    from ..dataframes import load as _load
+
+    return _load(outdir)
 
 
 def __getattr__(name: str):

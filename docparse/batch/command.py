@@ -14,11 +14,16 @@ Outputs in OUTDIR:
                   (ok/failed/skipped), reason, output, warnings,
                   failed_checks, seconds
   json/           one report JSON per extracted file
-  reports.jsonl   one line per report
-  reports.csv, income.csv, expenditure.csv, three_public.csv,
-  fixed_assets.csv, indicators.csv, evaluators.csv, checks.csv
+  reports.jsonl   one line per report (with its report_id)
+  reports.csv, totals.csv, income.csv, expenditure.csv,
+  three_public.csv, fixed_assets.csv, indicators.csv, budget_lines.csv,
+  projects.csv, project_budget.csv, project_indicators.csv,
+  evaluators.csv, checks.csv, warnings.csv, failures.csv
                   (UTF-8 with BOM), keyed by report id = first 16 hex
-                  digits of the file's sha256
+                  digits of the file's sha256; amounts with unit and
+                  <col>_yuan (exact, in 元)
+  parquet/        with --parquet; reports.xlsx with --xlsx;
+  index.html, view/  with --html
 
 \b
 Running the same command again resumes: inputs already ok are skipped.
@@ -39,18 +44,33 @@ Exit status: 0 all report files ok, 1 some failed, 2 usage error,
               help="Address-space ceiling of each worker, in MB.")
 @click.option("--sqlite", "sqlite_path", type=click.Path(dir_okay=False, path_type=str), default=None,
               help="Also write the tables to this SQLite database.")
+@click.option("--parquet", is_flag=True, help="Also write the tables as a Parquet dataset in OUTDIR/parquet/ "
+              "(needs pip install 'docparse[parquet]').")
+@click.option("--xlsx", is_flag=True, help="Also write the tables to OUTDIR/reports.xlsx, one sheet per table, "
+              "exact text cells (needs pip install 'docparse[xlsx]').")
+@click.option("--html", is_flag=True, help="Also write OUTDIR/index.html (a dashboard of the run) and a view "
+              "page per report in OUTDIR/view/.")
 @click.option("--retry-failed", is_flag=True, help="Try again the inputs that failed in an earlier run.")
 @click.option("--no-progress", is_flag=True, help="No progress bar or per-file lines; only the summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, retry_failed, no_progress, quiet):
+def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, parquet, xlsx, html, retry_failed, no_progress,
+          quiet):
     """Extract every report under INPUT... (files, folders, .zip archives,
     nested zips) into OUTDIR, in parallel, isolating each file."""
     from .runner import BatchError, run_batch
+
+    for on, mod, extra in ((parquet, "pyarrow", "parquet"), (xlsx, "openpyxl", "xlsx")):
+        if on:  # before extracting anything, not after
+            try:
+                __import__(mod)
+            except ImportError:
+                raise click.UsageError(f"--{extra} needs {mod}: pip install 'docparse[{extra}]'") from None
 
     try:
         summary = run_batch(
             list(inputs), outdir, jobs=jobs or os.cpu_count() or 1, timeout=timeout, memory_mb=memory_mb,
             sqlite=sqlite_path, retry_failed=retry_failed, progress=False if no_progress else None, quiet=quiet,
+            formats=[f for f, on in (("parquet", parquet), ("xlsx", xlsx), ("html", html)) if on],
         )
     except BatchError as e:
         raise click.UsageError(str(e)) from None

@@ -5,14 +5,14 @@ JSON is written first (temp file, fsync, rename), then the manifest line is
 appended and fsync'd. A kill before the append leaves at worst an orphan
 JSON that the next run overwrites (names are a function of the input label)
 or deletes; a kill during the append leaves a torn last line that the next
-run drops. ``reports.jsonl``, the CSVs and the SQLite database are derived
-data: rebuilt from the manifest and the JSONs at the end of every run, each
-into a temp file renamed over the old one.
+run drops. ``reports.jsonl``, the tables (CSV, SQLite, Parquet, XLSX; see
+``writers``) and the dashboard are derived data: rebuilt from the manifest
+and the JSONs at the end of every run, each into a temp file renamed over
+the old one.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -196,109 +196,77 @@ def primaries(manifest: Manifest) -> Iterator[dict]:
             yield rec
 
 
-def rebuild(outdir: str, manifest: Manifest, sqlite_path: str | None = None) -> dict[str, int]:
-    """reports.jsonl, the CSVs and (optionally) SQLite from the committed JSONs.
+def rebuild(outdir: str, manifest: Manifest, sqlite_path: str | None = None, *,
+            formats: tuple[str, ...] | list[str] = (), code_of=None) -> dict[str, int]:
+    """reports.jsonl, the tables (CSV always; SQLite with ``sqlite_path``;
+    ``formats`` adds ``parquet``, ``xlsx``, ``html``) from the committed JSONs.
 
-    Returns the row count per table. Each file is complete or absent: written
-    under a temp name and renamed.
+    Returns the row count per table. Each output is complete or absent:
+    written under a temp name and renamed. ``code_of(rec)`` gives a failed
+    record's reason code (for ``failures``).
     """
+    from . import writers
+
     counts = {t: 0 for t in tables.CSV_TABLES}
     counts["jsonl"] = 0
-    stack = []
+    counts["failures"] = 0
+    ws: list = [writers.make("csv")]
+    if sqlite_path:
+        ws.append(writers.make("sqlite", path=sqlite_path))
+    ws += [writers.make(f) for f in formats]
+    opened: list = []
+    jsonl = atomic_open(os.path.join(outdir, REPORTS_JSONL), "w", encoding="utf-8", newline="\n")
     try:
-        jsonl = atomic_open(os.path.join(outdir, REPORTS_JSONL), "w", encoding="utf-8", newline="\n")
         jf = jsonl.__enter__()
-        stack.append(jsonl)
-        writers = {}
-        for t in tables.CSV_TABLES:
-            # utf-8-sig: the BOM makes Excel read the Chinese as UTF-8
-            cm = atomic_open(os.path.join(outdir, f"{t}.csv"), "w", encoding="utf-8-sig", newline="")
-            f = cm.__enter__()
-            stack.append(cm)
-            w = csv.writer(f)
-            w.writerow([c for c, _ in tables.TABLES[t]])
-            writers[t] = w
-        db = _SqliteBuilder(sqlite_path) if sqlite_path else None
+        for w in ws:
+            w.open(outdir, writers.layouts(manifest=True))
+            opened.append(w)
+
+        def emit(table, rows):
+            for w in opened:
+                w.write(table, rows)
+            counts[table] = counts.get(table, 0) + len(rows)
+
         ids: dict[str, str] = {}
         for rec in primaries(manifest):
             with open(os.path.join(outdir, rec["output"]), encoding="utf-8") as f:
                 rep = json.load(f)
-            jf.write(json.dumps(rep, ensure_ascii=False, separators=(",", ":")) + "\n")
-            counts["jsonl"] += 1
             rid = tables.report_id(rec["sha256"] or "")
             if rid in ids:  # two different files sharing 64 bits of sha256: use the whole hash
                 rid = rec["sha256"]
             ids[rid] = rec["output"]
-            rec_id_by_output = rid
-            rows = tables.flatten(rec_id_by_output, rec["sha256"], rec["input"], rec["output"], rep)
-            for t, rs in rows.items():
-                for r in rs:
-                    writers[t].writerow([tables.csv_cell(v) for v in r])
-                counts[t] += len(rs)
-                if db:
-                    db.insert(t, rs)
-        if db:
-            by_output = {out: rid for rid, out in ids.items()}
-            db.insert("manifest", [
-                [r["input"], r["sha256"], r["status"], r["reason"], r["output"],
-                 by_output.get(r["output"]) if r["status"] == "ok" else None,
-                 r["warnings"], r["failed_checks"], r["seconds"]]
-                for r in manifest.records.values()
-            ])
-            db.finish()
-        # commit in reverse so reports.jsonl (the first opened) lands last
-        while stack:
-            stack.pop().__exit__(None, None, None)
+            jf.write(json.dumps({"report_id": rid, **rep}, ensure_ascii=False, separators=(",", ":")) + "\n")
+            counts["jsonl"] += 1
+            for t, rs in tables.flatten(rid, rec["sha256"], rec["input"], rec["output"], rep).items():
+                emit(t, rs)
+            for w in opened:
+                if hasattr(w, "report"):  # the dashboard links each report's view page
+                    w.report(rid, rec, rep)
+        by_output = {out: rid for rid, out in ids.items()}
+        records = list(manifest.records.values())
+        emit("failures", [tables.failure_row(r, code_of(r) if code_of else None)
+                          for r in records if r["status"] == "failed"])
+        mrows = [[r["input"], r["sha256"], r["status"], r["reason"], r["output"],
+                  by_output.get(r["output"]) if r["status"] == "ok" else None,
+                  r["warnings"], r["failed_checks"], r["seconds"]] for r in records]
+        for w in opened:
+            w.write("manifest", mrows)
+        # commit in reverse so reports.jsonl (opened first) lands last
+        while opened:
+            opened.pop().close()
+        jsonl.__exit__(None, None, None)
     except BaseException as e:
-        while stack:
-            cm = stack.pop()
+        for w in opened:
             try:
-                cm.__exit__(type(e), e, e.__traceback__)
+                w.abort()
             except BaseException:
                 pass
+        try:
+            jsonl.__exit__(type(e), e, e.__traceback__)
+        except BaseException:
+            pass
         raise
     return counts
-
-
-class _SqliteBuilder:
-    """Builds the database in a temp file, renamed over ``path`` when done."""
-
-    def __init__(self, path: str):
-        import sqlite3
-
-        self.path = os.path.abspath(path)
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-",
-                                        suffix="-" + os.path.basename(path)[:40])
-        os.close(fd)
-        self.con = sqlite3.connect(self.tmp)
-        self.con.execute("PRAGMA journal_mode=OFF")  # a temp file: atomicity comes from the rename
-        self.con.execute("PRAGMA synchronous=OFF")
-        self.con.execute("PRAGMA foreign_keys=ON")
-        for stmt in tables.sqlite_schema():
-            self.con.execute(stmt)
-
-    def insert(self, table: str, rows: list[list]) -> None:
-        if not rows:
-            return
-        n = len(rows[0])
-        self.con.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * n)})',
-                             [[tables.sqlite_value(v) for v in r] for r in rows])
-
-    def finish(self) -> None:
-        self.con.commit()
-        self.con.close()
-        with open(self.tmp, "rb+") as f:
-            os.fsync(f.fileno())
-        os.replace(self.tmp, self.path)
-
-    def __del__(self):
-        if os.path.exists(getattr(self, "tmp", "")):
-            try:
-                self.con.close()
-                os.unlink(self.tmp)
-            except Exception:
-                pass
 
 
 def remove_orphans(outdir: str, manifest: Manifest) -> int:

@@ -17,6 +17,7 @@ from .pool import DEFAULT_EXTRACTOR, Pool, Task, preload
 from .progress import Progress
 
 LOCK = ".lock"
+MAX_FAILED_SHOWN = 20  # failed inputs named in the summary; failures.csv has every one
 
 
 class BatchError(Exception):
@@ -41,6 +42,8 @@ class Summary:
     worker_peak_rss_mb: float | None = None
     workers_replaced: int = 0
     rows: dict[str, int] = field(default_factory=dict)  # table → rows written
+    failed_inputs: list[tuple[str, str]] = field(default_factory=list)  # (input, reason), this run
+    notes: list[str] = field(default_factory=list)  # warnings about the run itself (an empty folder)
 
     @property
     def rate(self) -> float:
@@ -62,6 +65,11 @@ class Summary:
         if self.failures:
             lines.append("  failures: " + ", ".join(f"{k} {v}" for k, v in sorted(self.failures.items(),
                                                                                   key=lambda kv: -kv[1])))
+        shown = self.failed_inputs[:MAX_FAILED_SHOWN]
+        lines += [f"  failed: {label}: {reason}" for label, reason in shown]
+        if len(self.failed_inputs) > len(shown):
+            lines.append(f"  ... and {len(self.failed_inputs) - len(shown)} more failed (failures.csv lists all)")
+        lines += [f"  warning: {n}" for n in self.notes]
         lines.append(f"  extracted {self.extracted} files in {self.extract_seconds:.1f} s "
                      f"({self.rate:.2f} reports/s); wall time {self.seconds:.1f} s"
                      + (f"; worker peak RSS {self.worker_peak_rss_mb:.0f} MB" if self.worker_peak_rss_mb else ""))
@@ -122,6 +130,7 @@ def run_batch(
     quiet: bool = False,
     extractor: str = DEFAULT_EXTRACTOR,
     stop_after: int | None = None,
+    formats: tuple[str, ...] | list[str] = (),
 ) -> Summary:
     """Extract every report under ``inputs`` into ``outdir``; see docs of ``docparse batch``.
 
@@ -129,7 +138,8 @@ def run_batch(
     False shows only the summary's data (nothing is printed by run_batch
     itself except progress). ``extractor`` ("module:function", called like
     ``docparse.extract``) and ``stop_after`` (stop as if interrupted after
-    that many files) exist for tests.
+    that many files) exist for tests. ``formats``: extra outputs beside CSV
+    (``parquet``, ``xlsx``, ``html``; see ``docparse.batch.writers``).
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -143,11 +153,11 @@ def run_batch(
     summary = Summary(outdir=outdir)
     with _Lock(outdir):
         return _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet,
-                           extractor, stop_after, summary, t_start)
+                           extractor, stop_after, summary, t_start, tuple(formats))
 
 
 def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet, extractor,
-                stop_after, summary: Summary, t_start: float) -> Summary:
+                stop_after, summary: Summary, t_start: float, formats: tuple[str, ...] = ()) -> Summary:
     out.remove_stale_temps(outdir)
     manifest = out.Manifest(outdir)
     if manifest.load() or os.path.exists(manifest.path):
@@ -187,6 +197,9 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
             if stop.is_set():
                 break
         summary.inputs = len(entries)
+        for given in inputs:  # an empty folder is most likely a wrong path or a failed download
+            if os.path.isdir(given) and not any(e.label.startswith(given) for e in entries):
+                summary.notes.append(f"{given}: no files in this folder")
         this_run = [e.label for e in entries]
 
         # --- plan -------------------------------------------------------------------
@@ -273,7 +286,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         manifest.compact(order=this_run)
         out.remove_stale_temps(outdir)  # a worker killed mid-write leaves its temp file
         out.remove_orphans(outdir, manifest)
-        summary.rows = out.rebuild(outdir, manifest, sqlite)
+        summary.rows = out.rebuild(outdir, manifest, sqlite, formats=formats,
+                                   code_of=lambda r: reason_code(r["reason"]))
     finally:
         manifest.close()
         for s, h in old_handlers.items():
@@ -291,6 +305,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         elif rec["status"] == "failed":
             summary.failed += 1
             failures[reason_code(rec["reason"])] += 1
+            summary.failed_inputs.append((label, rec["reason"] or "unknown"))
         else:
             summary.skipped += 1
     summary.failures = dict(failures)
