@@ -37,6 +37,10 @@ class Cell:
     colspan: int = 1
     page: int | None = None
     bbox: BBox | None = None
+    # workbooks: the stored value as text and its number format, and whether a formula made it
+    raw: str | None = None
+    number_format: str | None = None
+    formula: bool = False
 
 
 @dataclass(slots=True)
@@ -46,6 +50,8 @@ class Table:
     n_cols: int
     page: int | None = None
     bbox: BBox | None = None
+    sheet: str | None = None  # workbooks: the sheet this table is
+    hidden: bool = False  # workbooks: a hidden sheet
     kind = "table"
     _grid: list[list[Cell | None]] | None = field(default=None, repr=False, compare=False)
 
@@ -85,11 +91,20 @@ Block = Union[Paragraph, Table]
 
 
 @dataclass(slots=True)
+class ReaderWarning:
+    """Something a reader could not read cleanly; it reaches ``Report.warnings``."""
+
+    code: str
+    message: str
+    location: str | None = None
+
+
+@dataclass(slots=True)
 class Document:
     blocks: list[Block]
-    format: str  # "docx", "pdf", "doc", "html"
+    format: str  # "docx", "pdf", "doc", "html", "xlsx", "xls"
     pages: int | None = None
-    warnings: list[str] = field(default_factory=list)  # reader-level notes
+    warnings: list[ReaderWarning] = field(default_factory=list)
 
     def tables(self) -> Iterator[tuple[int, Table]]:
         for i, b in enumerate(self.blocks):

@@ -29,6 +29,9 @@ class Limits:
     max_chars_per_page: int = 200_000  # PDF characters on one page
     max_chars: int = 2_000_000  # PDF characters in the whole document (~250 bytes each in memory)
     max_seconds: float = 120.0  # wall time for one document
+    # Cells of one table (a workbook sheet's used area, merges clipped to it): a
+    # real form sheet has a few thousand; 16,384 columns × many rows is not one.
+    max_cells_per_table: int = 500_000
 
     @classmethod
     def names(cls) -> list[str]:

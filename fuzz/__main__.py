@@ -24,7 +24,8 @@ def main(argv=None) -> int:
     ap.add_argument("--time-limit", type=float, default=10.0,
                     help="Limits.max_seconds per document; slower is a failure (default 10)")
     ap.add_argument("--mem-mb", type=int, default=2048, help="address-space cap of each worker (default 2048)")
-    ap.add_argument("--format", choices=["docx", "pdf", "both"], default="both")
+    ap.add_argument("--format", choices=["docx", "pdf", "xlsx", "both", "all"], default="both",
+                    help="both: docx and pdf; all: also xlsx (the golden workbooks)")
     ap.add_argument("--crash-dir", type=Path, default=CRASH_DIR, help=f"where failing inputs go (default {CRASH_DIR})")
     ap.add_argument("--replay", type=Path, nargs="+", help="run these files once each, in this process, and report")
     ap.add_argument("-q", "--quiet", action="store_true")
@@ -38,7 +39,7 @@ def main(argv=None) -> int:
             print(f"{p}: {outcome} ({dt:.2f} s) {detail}")
         return 1 if bad else 0
 
-    formats = ("docx", "pdf") if args.format == "both" else (args.format,)
+    formats = {"both": ("docx", "pdf"), "all": ("docx", "pdf", "xlsx")}.get(args.format, (args.format,))
     cfg = Config(seed=args.seed, runs=args.runs, start=args.start, workers=args.workers,
                  time_limit=args.time_limit, mem_mb=args.mem_mb, formats=formats, crash_dir=args.crash_dir)
     t0 = time.monotonic()

@@ -23,7 +23,7 @@ _W = "{%s}" % W
 @dataclass
 class Case:
     index: int
-    fmt: str  # "docx" or "pdf"
+    fmt: str  # "docx", "pdf" or "xlsx"
     seed_file: str
     ops: list[str]
     data: bytes
@@ -300,13 +300,19 @@ XML_OPS = [(x_delete, 3), (x_duplicate, 3), (x_attr, 4), (x_text, 3), (x_nest, 1
 DOCTYPES = [BILLION_LAUGHS, XXE, XXE_PARAM, EXT_DTD]
 
 
-def mutate_docx(rng: random.Random, data: bytes) -> tuple[bytes, list[str]]:
+DOCX_PARTS = ["word/document.xml"] * 5 + ["word/styles.xml", "word/numbering.xml", "docProps/app.xml",
+                                          "[Content_Types].xml"]
+XLSX_PARTS = ["xl/worksheets/sheet1.xml"] * 4 + ["xl/worksheets/sheet2.xml", "xl/styles.xml", "xl/workbook.xml",
+                                                 "xl/_rels/workbook.xml.rels", "[Content_Types].xml"]
+
+
+def mutate_docx(rng: random.Random, data: bytes, parts: list[str] = DOCX_PARTS) -> tuple[bytes, list[str]]:
+    """A zip/XML-level mutation of an Office package (``parts``: which XML parts to mutate, weighted)."""
     members = [(i.filename, b) for i, b in _members(data)]
     ops = []
     if rng.random() < 0.55:
         # XML level on one part, then re-zipped
-        part = rng.choice(["word/document.xml"] * 5 + ["word/styles.xml", "word/numbering.xml", "docProps/app.xml",
-                                                       "[Content_Types].xml"])
+        part = rng.choice(parts)
         body = dict(members).get(part)
         if body is not None:
             xml_ops = []
@@ -536,6 +542,8 @@ def make_case(seed: int, index: int, formats=("docx", "pdf")) -> Case:
     name, data = rng.choice(seeds(fmt))
     if fmt == "docx":
         out, ops = mutate_docx(rng, data)
+    elif fmt == "xlsx":
+        out, ops = mutate_docx(rng, data, XLSX_PARTS)
     else:
         out, ops = mutate_pdf(rng, data)
     return Case(index, fmt, name, ops, out)

@@ -24,6 +24,7 @@ from pathlib import Path
 from . import cases, forms
 from .synth import build_docx
 from .synth.docwriter import document_docx
+from .synth.workbook import document_xlsx
 
 HERE = Path(__file__).resolve().parent
 PROFILE = "file:///tmp/lo-golden-profile"
@@ -62,6 +63,44 @@ def docx_of(name: str) -> bytes:
     return build_docx(cases.get(name))
 
 
+def to_xls(xlsx_path: Path, xls_path: Path, exe: str) -> None:
+    """LibreOffice's BIFF8 export of the .xlsx: what budget systems still publish."""
+    with tempfile.TemporaryDirectory(prefix="golden-xls-") as tmp:
+        cmd = [exe, f"-env:UserInstallation={PROFILE}", "--headless", "--norestore",
+               "--convert-to", "xls", "--outdir", tmp, str(xlsx_path)]
+        proc = subprocess.run(cmd, capture_output=True, timeout=TIMEOUT, start_new_session=True)
+        produced = Path(tmp) / (xlsx_path.stem + ".xls")
+        if proc.returncode != 0 or not produced.exists():
+            raise RuntimeError(f"soffice could not export {xlsx_path.name} as .xls (needs libreoffice-calc)")
+        shutil.move(str(produced), xls_path)
+
+
+def build_workbooks(names: list[str], exe: str | None, outdir: Path = HERE) -> int:
+    """The .xlsx twin of each form case that has one, and for the first of them an .xls."""
+    failures = 0
+    for name in names:
+        if name not in forms.FORM_CASES or not forms.get(name).workbook:
+            continue
+        data = document_xlsx(forms.get(name).blocks)
+        path = outdir / f"{name}.xlsx"
+        changed = not path.exists() or path.read_bytes() != data
+        if changed:
+            path.write_bytes(data)
+        print(f"{name}.xlsx: {'written' if changed else 'unchanged'} ({len(data)} bytes)")
+        xls = path.with_suffix(".xls")
+        if exe and name in XLS_CASES and (changed or not xls.exists()):
+            try:
+                to_xls(path, xls, exe)
+                print(f"{name}.xls: exported ({xls.stat().st_size} bytes)")
+            except (RuntimeError, subprocess.TimeoutExpired) as e:
+                print(f"{name}.xls: FAILED: {e}", file=sys.stderr)
+                failures += 1
+    return failures
+
+
+XLS_CASES = ("form-projects-x6-2023",)
+
+
 def build(names: list[str], *, pdf: bool = True, force_pdf: bool = False, outdir: Path = HERE) -> int:
     exe = soffice() if pdf else None
     if pdf and exe is None:
@@ -85,7 +124,7 @@ def build(names: list[str], *, pdf: bool = True, force_pdf: bool = False, outdir
             except RuntimeError as e:
                 print(f"{name}.pdf: FAILED: {e}", file=sys.stderr)
                 failures += 1
-    return failures
+    return failures + build_workbooks(names, exe, outdir)
 
 
 def main(argv: list[str] | None = None) -> int:

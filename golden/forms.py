@@ -170,6 +170,7 @@ class FormCase:
     expect: dict = field(default_factory=dict)  # "projects/0/name" → value in the golden JSON
     inconsistencies: set = field(default_factory=set)  # (rule, subject) that must fail, and only those
     notes: str = ""
+    workbook: bool = True  # also as .xlsx (and .xls): a file of forms without a text report after them
 
 
 def _single() -> FormCase:
@@ -212,7 +213,8 @@ def _department() -> FormCase:
         "self_evaluation/budget_execution/1/amount": "600.5", "self_evaluation/budget_execution/4/item": "基本支出",
         "self_evaluation/qualitative_goals/1": "发展村级集体经济。", "self_evaluation/score": "94.67",
         "self_evaluation/max_score": "100", "narrative/0/heading": "部门基本情况"},
-        notes="a department form with its inline 按收入性质分 / 按支出性质分 items, then its text report")
+        notes="a department form with its inline 按收入性质分 / 按支出性质分 items, then its text report",
+        workbook=False)
 
 
 def _sichuan() -> FormCase:

@@ -28,6 +28,12 @@ def test_short_fuzz_run(tmp_path):
     assert res.counts["ok"] > 0 and res.errors  # both outcomes are exercised
 
 
+def test_short_fuzz_run_of_workbooks(tmp_path):
+    res = run(Config(seed=7, runs=150, workers=2, time_limit=10.0, formats=("xlsx",), crash_dir=tmp_path))
+    assert res.total == 150 and not res.bad, res.bad
+    assert res.counts["ok"] > 0 and res.errors
+
+
 def test_cases_are_reproducible():
     a = mutators.make_case(1, 17)
     b = mutators.make_case(1, 17)

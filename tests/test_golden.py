@@ -19,7 +19,7 @@ GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 CASES = sorted(p.stem for p in GOLDEN.glob("*.json"))
 REPORT_CASES = [c for c in CASES if not c.startswith("form-")]  # golden/cases.py; the form cases: golden/forms.py
 FORM_CASES = [c for c in CASES if c.startswith("form-")]
-FORMATS = ["docx", "pdf", "html", "doc"]
+FORMATS = ["docx", "pdf", "html", "doc", "xlsx", "xls"]
 
 
 def _diff(a, b, path=""):
@@ -184,6 +184,11 @@ def test_form_goldens_are_the_builders_output():
     forms = pytest.importorskip("golden.forms")
     from golden.synth.docwriter import document_docx
 
+    from golden.synth.workbook import document_xlsx
+
     assert sorted(forms.FORM_CASES) == FORM_CASES
     for case in FORM_CASES:
-        assert document_docx(forms.get(case).blocks) == (GOLDEN / f"{case}.docx").read_bytes(), case
+        blocks = forms.get(case).blocks
+        assert document_docx(blocks) == (GOLDEN / f"{case}.docx").read_bytes(), case
+        if forms.get(case).workbook:
+            assert document_xlsx(blocks) == (GOLDEN / f"{case}.xlsx").read_bytes(), case

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 SEP = "::"
-REPORT_EXTS = frozenset({".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".shtml"})
+REPORT_EXTS = frozenset({".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".xlsm", ".xls"})
 ARCHIVE_EXTS = frozenset({".zip"})
 MAX_NESTING = 4  # zips inside zips; deeper is a zip bomb, not a download
 MAX_MEMBER_BYTES = 200 * 1024 * 1024  # same as Limits.max_file_bytes

@@ -59,8 +59,11 @@ def _end(rows: list[Row], i: int, limit: int) -> int:
     """One past the form opened at ``i``: its tables, then its label lines."""
     last = i
     j = i
+    sheet = rows[i].table.sheet if rows[i].table is not None else None
     while j < limit:
         if rows[j].table is not None:
+            if sheet is not None and rows[j].table.sheet != sheet:
+                break  # a form is one sheet: the next sheet is another form or none
             last = j
             j += 1
             continue
@@ -81,11 +84,15 @@ def _end(rows: list[Row], i: int, limit: int) -> int:
     return end
 
 
-def _title_start(rows: list[Row], i: int, floor: int) -> int:
+def _title_start(rows: list[Row], i: int, floor: int, spec: Spec) -> int:
+    """The first of the title lines just above row ``i`` (a form's 注：/填表人： lines are not)."""
     s = i
     while s > floor and i - s < _MAX_TITLE_LINES:
         r = rows[s - 1]
-        if not (r.is_title() and len(fold(r.cells[0].text)) <= _SHORT_LINE):
+        k = fold(r.cells[0].text)
+        if not (r.is_title() and len(k) <= _SHORT_LINE) or k.startswith("注"):
+            break
+        if ":" in k and not any(t in k for t in spec.form_titles):
             break
         s -= 1
     return s
@@ -108,10 +115,10 @@ def find_instances(rows: list[Row], specs: list[Spec]) -> list[Instance]:
                 continue
         kept.append((i, spec))
     out: list[Instance] = []
-    floor = 0
     for n, (i, spec) in enumerate(kept):
         limit = kept[n + 1][0] if n + 1 < len(kept) else len(rows)
-        start = _title_start(rows, i, floor)
+        # the title lines may be the last rows the form before ran into (a workbook's next sheet)
+        start = _title_start(rows, i, out[-1].body + 1 if out else 0, spec)
         if out and start < out[-1].end:
             out[-1].end = start
         end = _end(rows, i, limit)
@@ -120,7 +127,6 @@ def find_instances(rows: list[Row], specs: list[Spec]) -> list[Instance]:
         # only the header filled) still has the form's title above it.
         if _holds(inst.rows(rows), spec.instance_requires) or _holds(inst.title_rows(rows), spec.form.names):
             out.append(inst)
-            floor = end
     # the next form's title lines are its own, not the previous form's trailer
     for a, b in zip(out, out[1:]):
         a.end = min(a.end, b.start)

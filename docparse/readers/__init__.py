@@ -22,6 +22,8 @@ READERS = {
     "pdf": "docparse.readers.pdf:read_pdf",
     "doc": "docparse.readers.doc:read_doc",
     "html": "docparse.readers.html:read_html",
+    "xlsx": "docparse.readers.xlsx:read_xlsx",
+    "xls": "docparse.readers.xls:read_xls",
 }
 
 

@@ -32,7 +32,7 @@ def _ole2_kind(data: bytes) -> str:
     if "WordDocument".encode("utf-16-le") in data:
         return "doc"
     if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
-        raise UnsupportedFormat("this is a legacy Excel workbook (.xls), not a report document")
+        return "xls"
     if "PowerPoint Document".encode("utf-16-le") in data:
         raise UnsupportedFormat("this is a legacy PowerPoint file (.ppt), not a report document")
     # WPS Office's .wps is OLE2 with its own stream names; LibreOffice reads it.
@@ -47,10 +47,11 @@ def sniff(data: bytes) -> str:
     if b"%PDF-" in head:
         return "pdf"
     if data[:4] == b"PK\x03\x04" or data[:4] == b"PK\x05\x06":
+        # member names are stored in the clear: the main part says what the package is
+        if b"xl/workbook" in data and b"word/document" not in data:
+            return "xlsx"
         if b"word/" in data or b"[Content_Types].xml" in data[:4096]:
             return "docx"
-        if b"xl/" in data[:65536]:
-            raise UnsupportedFormat("this is an Excel workbook (.xlsx), not a report document")
         if b"ppt/" in data[:65536]:
             raise UnsupportedFormat("this is a PowerPoint file (.pptx), not a report document")
         if b"mimetypeapplication/vnd.oasis" in data[:200]:
