@@ -255,3 +255,18 @@ def test_an_indicator_header_over_two_rows():
     ind = r.projects[0].indicators[0]
     assert (ind.name, ind.target, ind.actual, ind.weight, ind.score) == ("培训人次", "≥100人次", "120人次", "50", "50")
     assert ind.extras == {}
+
+
+def test_a_budget_system_workbook_reads_its_empty_evaluation_sheet_among_look_alikes():
+    from golden.synth.workbook import document_xlsx
+
+    declaration = [Paragraph("项目支出绩效目标申报表"), table([
+        ["项目名称", "档案数字化", "主管部门", "某县档案馆"], ["年度总体目标", ("完成数字化10万页。", 1, 3)],
+        ["一级指标", "二级指标", "三级指标", "指标值"], ["产出指标", "数量指标", "数字化页数", "10万页"]])]
+    detail = [Paragraph("项目支出明细表"), table([["项目名称", "科目", "金额"], ["档案数字化", "委托业务费", "30"]])]
+    empty = [Paragraph("项目支出绩效自评表"), Paragraph("（2023年度）"), table([
+        ["项目名称", "档案数字化", "主管部门", "某县档案馆"], ["实施单位", "某县档案馆", "", ""],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数"], ["一级指标", "二级指标", "三级指标", "得分"]])]
+    r = docparse.extract(document_xlsx(declaration + detail + empty + declaration), filename="export.xlsx")
+    assert [(p.name, p.department, p.score) for p in r.projects] == [("档案数字化", "某县档案馆", None)]
+    assert "form.incomplete" in {w.code for w in r.warnings}

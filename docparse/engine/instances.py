@@ -98,6 +98,14 @@ def _title_start(rows: list[Row], i: int, floor: int, spec: Spec) -> int:
     return s
 
 
+def _other_form(rows: list[Row], inst: Instance) -> bool:
+    """A look-alike that evaluates nothing (绩效目标申报表), by its title lines or its sheet's name."""
+    spec = inst.spec
+    sheet = rows[inst.body].table.sheet if rows[inst.body].table is not None else None
+    titles = [fold(r.cells[0].text) for r in inst.title_rows(rows)] + [fold(sheet)]
+    return any(n in t for t in titles for n in spec.not_titles) and not any(n in t for t in titles for n in spec.form.names)
+
+
 def find_instances(rows: list[Row], specs: list[Spec]) -> list[Instance]:
     starts: list[tuple[int, Spec]] = []
     for i, row in enumerate(rows):
@@ -125,6 +133,8 @@ def find_instances(rows: list[Row], specs: list[Spec]) -> list[Instance]:
         inst = Instance(spec, start, i, end)
         # A form holds one of its parts; an empty one (a budget-system export with
         # only the header filled) still has the form's title above it.
+        if _other_form(rows, inst):
+            continue
         if _holds(inst.rows(rows), spec.instance_requires) or _holds(inst.title_rows(rows), spec.form.names):
             out.append(inst)
     # the next form's title lines are its own, not the previous form's trailer

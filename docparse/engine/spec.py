@@ -144,6 +144,7 @@ class Spec:
         self.instance_start = [fold(x) for x in inst.strings("start", [])]
         self.instance_requires = [fold(x) for x in inst.strings("requires", [])]
         self.form_titles = [fold(x) for x in inst.strings("titles", [])]
+        self.not_titles = [fold(x) for x in inst.strings("not_titles", [])]
         self._narrative(r.table("narrative"))
         self.grades = sorted(((g, int(v)) for g, v in r.table("grades", {}).data.items()), key=lambda kv: -kv[1])
         if self.layout == "sections":
