@@ -195,8 +195,8 @@ def inject(spec: FormSpec, rule: str, rng: random.Random) -> None:
         spec.inconsistency = (rule, f"{n}/{spec.budget[0][0].rstrip('：:')}")
     elif rule == "indicators.score_within_weight":
         ind = spec.indicators[0]
-        ind.score = ind.weight + D(1)
-        spec.total_score += D(1)
+        old, ind.score = ind.score, ind.weight + D(1)
+        spec.total_score += ind.score - old
         spec.inconsistency = (rule, f"{n}/{ind.name}")
     elif rule == "indicators.level1_weight":
         l1 = spec.indicators[0].level1
@@ -311,7 +311,10 @@ def project_blocks(s: FormSpec) -> list:
         for r in rows:
             pass
     ind_rows = [[("绩效指标", len(body) + 1, 1), *hcols]] + [[None] + r for r in body]
-    tot = [(ax["total_label"], 1, nW - 2), dstr(s.max_score), dstr(s.total_score)]
+    if ax["ind_columns"] == "reordered":  # 分值 stands right after 三级指标
+        tot = [(ax["total_label"], 1, 4), dstr(s.max_score), ("", 1, 2), dstr(s.total_score)]
+    else:
+        tot = [(ax["total_label"], 1, nW - 2), dstr(s.max_score), dstr(s.total_score)]
     allrows = rows + ind_rows + [tot]
     if nW > W:  # stretch the last cell of the upper rows
         allrows = [_stretch(r, nW - W) for r in rows] + ind_rows + [tot]
@@ -442,6 +445,8 @@ def generate_file(seed: int, force: dict | None = None, inject_rule: str | None 
         forms.append(make_spec(rng, i, ax, year))
     if inject_rule is None and rng.random() < 0.3:
         inject_rule = rng.choice(RULES)
+    if inject_rule == "indicators.level1_weight" and (ax["variant"] == "sichuan" or ax["l1_weight_style"] == "none"):
+        inject_rule = "form.max_score"  # no level-1 weight printed: nothing to contradict
     if inject_rule:
         inject(forms[rng.randrange(len(forms))], inject_rule, rng)
     return FileSpec(f"forms-{seed}", forms, ax)
@@ -458,7 +463,7 @@ def file_expected(f: FileSpec) -> dict:
     first = f.forms[0]
     title = "部门预算项目支出绩效自评表" if first.kind == "sichuan" else "项目支出绩效自评表"
     return {"schema_version": "1.1", "document_type": "project", "template": None, "title": title,
-            "unit_name": first.implementing_unit, "fiscal_year": first.year, "cover": None, "overview": None,
+            "unit_name": first.implementing_unit if len({x.implementing_unit for x in f.forms}) == 1 else None, "fiscal_year": first.year, "cover": None, "overview": None,
             "finance": None, "self_evaluation": None, "evaluators": [], "narrative": [],
             "projects": [expected_project(s) for s in f.forms],
             "checks": [{"rule": r, "subject": sub, "ok": False} for r, sub in f.failing]}
