@@ -674,3 +674,34 @@ def test_pdfplumber_source_gives_the_same_cells():
     fast = read_pdf(pdf, DEFAULT)
     slow = read_pdf(pdf, DEFAULT, source_cls=PlumberSource)
     assert shape(slow) == shape(fast)
+
+
+# -- hanging punctuation (issue 19) ------------------------------------------------
+def _hung_lines(shift: float):
+    """Two wrapped lines; the ``，`` ending the first hangs past the margin, drawn
+    after the paragraph as a glyph of its own, ``shift`` ems off the line."""
+    a = text_chars("加强动物防疫确保不", 50, 100)
+    b = text_chars("发生区域性重大疫情。", 50, 116)
+    comma = [("，", 140.0, 100 + 10 * shift, 150.0, 113 + 10 * shift)]
+    return a + b + comma
+
+
+@pytest.mark.parametrize("shift", [0.5, 0.8])
+def test_hanging_punctuation_goes_back_to_the_end_of_its_line(shift):
+    lines = build_lines(_hung_lines(shift), 1)
+    assert [ln.text for ln in lines] == ["加强动物防疫确保不，", "发生区域性重大疫情。"]
+    (para,) = paragraphs(lines, 50, 140)
+    assert paragraph_text(para) == "加强动物防疫确保不，发生区域性重大疫情。"
+
+
+def test_hanging_punctuation_past_a_cell_wall_stays_in_its_cell():
+    hs, vs = ruled([44, 143, 300], [90, 140])  # the comma's middle (145) is past the wall
+    chars = _hung_lines(0.5) + text_chars("旁边", 160, 100)
+    doc = build_document([PageData(1, 595, 842, chars, hs, vs)])
+    (t,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [c.text for c in t.cells] == ["加强动物防疫确保不，发生区域性重大疫情。", "旁边"]
+
+
+def test_a_lone_bracket_starting_a_cell_line_is_not_hung():
+    lines = build_lines(text_chars("（部门工作实绩", 50, 100) + text_chars("）", 50, 116), 1)
+    assert [ln.text for ln in lines] == ["（部门工作实绩", "）"]

@@ -15,7 +15,7 @@ from ...limits import Deadline, Limits
 from ...text import fold
 from .source import PageData, PdfiumSource
 from .tables import TOL, PageTable, TableBuild, _nearest, cluster, fill_text, find_tables
-from .text import Line, bbox_of, build_lines, is_page_number, paragraph_text, paragraphs
+from .text import HANGING, Line, bbox_of, core_end, build_lines, is_page_number, paragraph_text, paragraphs
 
 _MARGIN = 0.1  # top/bottom share of the page where headers/footers live
 _EDGE_TOL = 8.0  # a table this close to the body's left edge spans the column (Word/LibreOffice inset ≤ 5.4 pt)
@@ -58,6 +58,8 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
         body = []
         for ch in page.chars:
             x, y = (ch[1] + ch[3]) / 2, (ch[2] + ch[4]) / 2
+            if ch[0] in HANGING:
+                x = ch[1] + 1.0  # punctuation may hang past its cell's wall: placed by where it starts
             for t in tables:
                 cell = t.cell_at(x, y)
                 if cell is not None:
@@ -198,19 +200,8 @@ def _margins(lines: list[Line]) -> tuple[float, float]:
     left = _mode([round(ln.x0) for ln in lines]) or min(ln.x0 for ln in lines)
     # Right: the furthest line end (justified/wrapped lines reach the edge; a
     # common end could be a run of equal-length headings).
-    right = max(_core_end(ln) for ln in lines)
+    right = max(core_end(ln) for ln in lines)
     return float(left), float(right)
-
-
-_HANGING = set("，。、；：？！）》」』”’,.;:?!)")
-
-
-def _core_end(ln: Line) -> float:
-    """Where a line ends, not counting punctuation that may hang past the margin."""
-    for c in reversed(ln.chars):
-        if c[0] not in _HANGING:
-            return c[3]
-    return ln.x1
 
 
 def _mode(values: list[int], min_count: int = 2):

@@ -103,6 +103,9 @@ def build_lines(chars: list, page: int | None = None) -> list[Line]:
         else:
             cur.append(c)
     runs.append(cur)
+    hung = [r for r in runs if len(r) <= 2 and all(c[0] in HANGING for c in r)] if len(runs) > 1 else []
+    if hung:
+        runs = [r for r in runs if not (len(r) <= 2 and all(c[0] in HANGING for c in r))]
     if len(runs) > 1:
         runs.sort(key=_run_centre)
         groups = [runs[0]]
@@ -117,7 +120,47 @@ def build_lines(chars: list, page: int | None = None) -> list[Line]:
                 groups.append(r)
                 gy = y
         runs = groups
+    for r in hung:
+        _hang(runs, r)
     return [Line(dedupe(r), page) for r in runs]
+
+
+# Punctuation Word/LibreOffice may let hang in the right margin (or past a
+# cell's wall), drawn as a glyph of its own, often a little off the line.
+HANGING = frozenset("，。、；：？！）》」』”’,.;:?!)")
+
+
+def _hang(runs: list, punct: list) -> None:
+    """Put hanging punctuation back at the end of the line it hangs from: the
+    line, about level with it, whose last glyph ends where it starts. Else
+    (a lone bracket starting a line of a narrow cell) it is a line of its own."""
+    c = punct[0]
+    y, h = (c[2] + c[4]) / 2, c[4] - c[2]
+    best, gap = None, None
+    for r in runs:
+        last = max(r, key=_x1)
+        ry = _run_centre(r)
+        d = c[1] - last[3]
+        if abs(ry - y) <= 0.9 * h and -_DUP <= d <= 0.5 * h:
+            if gap is None or abs(d) + abs(ry - y) < gap:
+                best, gap = r, abs(d) + abs(ry - y)
+    if best is not None:
+        best.extend(punct)
+        return
+    runs.append(punct)
+    runs.sort(key=_run_centre)
+
+
+def core_end(ln: Line) -> float:
+    """Where a line ends, not counting punctuation that may hang past the margin."""
+    for c in reversed(ln.chars):
+        if c[0] not in HANGING:
+            return c[3]
+    return ln.x1
+
+
+def _x1(c) -> float:
+    return c[3]
 
 
 def _run_centre(run: list) -> float:
