@@ -705,3 +705,14 @@ def test_hanging_punctuation_past_a_cell_wall_stays_in_its_cell():
 def test_a_lone_bracket_starting_a_cell_line_is_not_hung():
     lines = build_lines(text_chars("（部门工作实绩", 50, 100) + text_chars("）", 50, 116), 1)
     assert [ln.text for ln in lines] == ["（部门工作实绩", "）"]
+
+
+def test_data_row_whose_numbers_a_page_break_cuts_goes_on():
+    # 41567281. | 83 and 2709554.4 | 0 (a full line, the digit did not fit):
+    # the rest of each number on the next page, the name cell empty under its own.
+    xs = (60, 125, 180, 235, 290)
+    head = ["机构", "合计", "结转", "基金"]
+    # LibreOffice leaves a line's room under the cut row.
+    p1 = _page_with_table(1, [72, 90, 122], [head, ["局机关", "41567281.", "55457.93", "2709554.4"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["", "83", "", "0"], ["光荣院", "1.00", "2.00", "3.00"]], xs)
+    assert _rows([p1, p2])[1:] == [["局机关", "41567281.83", "55457.93", "2709554.40"], ["光荣院", "1.00", "2.00", "3.00"]]

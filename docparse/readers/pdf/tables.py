@@ -503,6 +503,10 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     m = sum(1 for c in match if c.text)
     if n <= 1 and n < m:
         return True
+    # Or every cell with text is the rest of a number the break cut
+    # (41567281. | 83, 2709554.4 | 0), the row's name cell empty under its own.
+    if n and all(not c.text or _number_cut(top, c) for c, top in pairs):
+        return True
     # Or several cells go on, each under text, and some was cut mid-phrase
     # (LibreOffice may leave a line's room under a cut cell, so not only
     # open ends): all of them cut so, or most cells already ended.
@@ -530,6 +534,15 @@ def _new_paragraph(top: GCell, cell: GCell) -> bool:
         return not starts_heading(cell.text)
     a, b = _ITEM.match(top.text.rsplit("\n", 1)[-1]), _ITEM.match(cell.text)
     return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
+
+
+def _number_cut(top: GCell, cell: GCell) -> bool:
+    """Is ``cell``'s text the digits of the number ``top`` ends with, wrapped
+    over the break: top's line full (or ending in its decimal point)?"""
+    a, b = fold(top.text.rsplit("\n", 1)[-1]), fold(cell.text)
+    if not (a and b.isdigit() and (a[-1].isdigit() or a[-1] == ".") and _NUMBER.fullmatch(a + b)):
+        return False
+    return a.endswith(".") or (top.full_end and _wraps(top, cell))
 
 
 def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
@@ -565,7 +578,7 @@ def _join_text(top: GCell, cell: GCell) -> str:
         return top.text
     if not top.text:
         return cell.text
-    if _goes_on(top, cell) or _cut_mid_phrase(top, cell):
+    if _goes_on(top, cell) or _cut_mid_phrase(top, cell) or _number_cut(top, cell):
         from .text import join_lines
 
         return join_lines(top.text, cell.text)
