@@ -716,3 +716,10 @@ def test_data_row_whose_numbers_a_page_break_cuts_goes_on():
     p1 = _page_with_table(1, [72, 90, 122], [head, ["局机关", "41567281.", "55457.93", "2709554.4"]], xs)
     p2 = _page_with_table(2, [72, 90, 108], [["", "83", "", "0"], ["光荣院", "1.00", "2.00", "3.00"]], xs)
     assert _rows([p1, p2])[1:] == [["局机关", "41567281.83", "55457.93", "2709554.40"], ["光荣院", "1.00", "2.00", "3.00"]]
+
+
+def test_a_quote_off_the_line_mid_line_stays_in_place():
+    # ” in a Latin fallback font: its box sits a little lower, mid-line.
+    chars = text_chars("“三公", 50, 100)
+    chars += [("”", 75.0, 102.5, 80.0, 115.5)] + text_chars("经费控制率", 80, 100)
+    assert [ln.text for ln in build_lines(chars, 1)] == ["“三公”经费控制率"]

@@ -103,26 +103,38 @@ def build_lines(chars: list, page: int | None = None) -> list[Line]:
         else:
             cur.append(c)
     runs.append(cur)
-    hung = [r for r in runs if len(r) <= 2 and all(c[0] in HANGING for c in r)] if len(runs) > 1 else []
+    lines = _group(runs)
+    hung = [r for r in runs if _lone_punct(r)] if len(lines) > 1 else []
     if hung:
-        runs = [r for r in runs if not (len(r) <= 2 and all(c[0] in HANGING for c in r))]
-    if len(runs) > 1:
-        runs.sort(key=_run_centre)
-        groups = [runs[0]]
-        gy = _run_centre(runs[0])
-        for r in runs[1:]:
-            y = _run_centre(r)
-            h = r[0][4] - r[0][2]
-            if abs(y - gy) <= 0.45 * h:
-                groups[-1] = groups[-1] + r
-                groups[-1].sort(key=_x0)
-            else:
-                groups.append(r)
-                gy = y
-        runs = groups
-    for r in hung:
-        _hang(runs, r)
-    return [Line(dedupe(r), page) for r in runs]
+        # Hanging punctuation off its line's level may have been grouped with
+        # the wrong line or made one of its own: put it where it hangs from.
+        lines = _group([r for r in runs if not _lone_punct(r)])
+        rest = [r for r in hung if not _hang(lines, r)]
+        if rest:
+            lines = _group(lines + rest)
+    return [Line(dedupe(r), page) for r in lines]
+
+
+def _group(runs: list) -> list:
+    """Runs on one level (by vertical centre) joined into lines, top to bottom."""
+    if len(runs) <= 1:
+        return runs
+    runs = sorted(runs, key=_run_centre)
+    groups = [runs[0]]
+    gy = _run_centre(runs[0])
+    for r in runs[1:]:
+        y = _run_centre(r)
+        h = r[0][4] - r[0][2]
+        if abs(y - gy) <= 0.45 * h:
+            groups[-1] = sorted(groups[-1] + r, key=_x0)
+        else:
+            groups.append(r)
+            gy = y
+    return groups
+
+
+def _lone_punct(run: list) -> bool:
+    return len(run) <= 2 and all(c[0] in HANGING for c in run)
 
 
 # Punctuation Word/LibreOffice may let hang in the right margin (or past a
@@ -130,10 +142,11 @@ def build_lines(chars: list, page: int | None = None) -> list[Line]:
 HANGING = frozenset("，。、；：？！）》」』”’,.;:?!)")
 
 
-def _hang(runs: list, punct: list) -> None:
+def _hang(runs: list, punct: list) -> bool:
     """Put hanging punctuation back at the end of the line it hangs from: the
-    line, about level with it, whose last glyph ends where it starts. Else
-    (a lone bracket starting a line of a narrow cell) it is a line of its own."""
+    line, about level with it, whose last glyph ends where it starts. False
+    if there is none (a quote in a fallback font mid-line, a lone bracket
+    starting a line of a narrow cell): it is grouped as any run."""
     c = punct[0]
     y, h = (c[2] + c[4]) / 2, c[4] - c[2]
     best, gap = None, None
@@ -146,9 +159,8 @@ def _hang(runs: list, punct: list) -> None:
                 best, gap = r, abs(d) + abs(ry - y)
     if best is not None:
         best.extend(punct)
-        return
-    runs.append(punct)
-    runs.sort(key=_run_centre)
+        return True
+    return False
 
 
 def core_end(ln: Line) -> float:
