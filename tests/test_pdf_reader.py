@@ -723,3 +723,29 @@ def test_a_quote_off_the_line_mid_line_stays_in_place():
     chars = text_chars("“三公", 50, 100)
     chars += [("”", 75.0, 102.5, 80.0, 115.5)] + text_chars("经费控制率", 80, 100)
     assert [ln.text for ln in build_lines(chars, 1)] == ["“三公”经费控制率"]
+
+
+def test_table_with_its_own_header_atop_the_next_page_is_a_new_table():
+    # 三公经费 ends page 1; 固定资产 (no caption between) starts page 2 with its own header.
+    xs = (60, 160, 260, 540)
+    p1 = _page_with_table(1, [72, 90, 108], [["机构名称", "三公经费合计", "公务接待费"], ["局机关", "1.00", "1.00"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["机构名称", "固定资产合计", "在用"], ["局机关", "2.00", "2.00"]], xs)
+    tables = [b for b in build_document([p1, p2]).blocks if isinstance(b, Table)]
+    assert [t.n_rows for t in tables] == [2, 2]
+
+
+def _centred_row_page(n, names):
+    xs, ys = [57, 130, 250], [72, 90, 108][: len(names) + 1]
+    hs, vs = ruled(xs, ys)
+    chars = []
+    for r, (a, b) in enumerate(names):
+        for c, s in enumerate((a, b)):
+            w = 10 * len(s)
+            chars += text_chars(s, (xs[c] + xs[c + 1] - w) / 2, ys[r] + 3)
+    return PageData(n, 595, 842, chars=chars, hsegs=hs, vsegs=vs)
+
+
+def test_centred_names_in_a_name_column_over_a_page_break_are_two_rows():
+    p1 = _centred_row_page(1, [("姓名", "职务"), ("常明磊", "纪检组长")])
+    p2 = _centred_row_page(2, [("于江", "党组书记")])
+    assert _rows([p1, p2]) == [["姓名", "职务"], ["常明磊", "纪检组长"], ["于江", "党组书记"]]

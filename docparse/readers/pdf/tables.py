@@ -351,7 +351,11 @@ def fill_text(table: PageTable) -> None:
             # A centred line has its room on both sides: the next word did
             # not fit in their sum (６７６９４ | ０．３７ wrapped with 10 pt left
             # each side; 6.信息中心 had room for 合).
-            cell.room = cell.x1 - cell.x0 - 2 * lpad - (last.x1 - last.x0)
+            # At most the default padding: where every cell is centred the
+            # least inset is a centred text's, not the padding (常明磊 | 于江
+            # in a name column are two names, not one cut).
+            cpad = min(lpad, _PAD)
+            cell.room = cell.x1 - cell.x0 - 2 * cpad - (last.x1 - last.x0)
             cell.full_end = cell.room < 2 * last.size and not (cell.text.endswith(_FINAL) and not _DECIMAL_CUT.search(cell.text))
             cell.open_end = cell.full_end and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
             continue
@@ -401,7 +405,16 @@ class TableBuild:
         self.last_bottom = piece.ys[-1]
 
     def same_outline(self, piece: PageTable) -> bool:
-        return abs(piece.xs[0] - self.left) <= 2 * TOL and abs(piece.xs[-1] - self.right) <= 2 * TOL
+        return (abs(piece.xs[0] - self.left) <= 2 * TOL and abs(piece.xs[-1] - self.right) <= 2 * TOL
+                and not self._own_header(piece))
+
+    def _own_header(self, piece: PageTable) -> bool:
+        """Does the piece start with a header of its own (机构名称 | 固定资产合计
+        under a table headed 机构名称 | 三公经费合计): a new table, no caption
+        between, not this one going on."""
+        row = [fold(c.text) for c in piece.row_cells(0)]
+        return bool(row and self.head and self.head[0] and row[0] == self.head[0] and row != self.head
+                    and len(self.head) > 1 and not _is_number(self.head[0]))
 
     def add(self, piece: PageTable) -> None:
         """Continue with the piece from the next page."""
