@@ -749,3 +749,13 @@ def test_centred_names_in_a_name_column_over_a_page_break_are_two_rows():
     p1 = _centred_row_page(1, [("姓名", "职务"), ("常明磊", "纪检组长")])
     p2 = _centred_row_page(2, [("于江", "党组书记")])
     assert _rows([p1, p2]) == [["姓名", "职务"], ["常明磊", "纪检组长"], ["于江", "党组书记"]]
+
+
+def test_merged_cell_text_running_past_its_row_line_stays_in_its_cell():
+    # LibreOffice draws the last line of an overflowing merged label across
+    # the row's bottom line (and clips the rest): it is still the label's.
+    hs, vs = ruled([57, 93, 300], [72, 141.6, 166.7])
+    chars = text_chars("根据效", 60, 108) + text_chars("益目标", 60, 122) + text_chars("调整细", 60, 136)
+    chars += text_chars("自评得分", 100, 147)
+    (t,) = [b for b in build_document([PageData(1, 595, 842, chars, hs, vs)]).blocks if isinstance(b, Table)]
+    assert [c.text for c in t.cells] == ["根据效益目标调整细", "", "", "自评得分"]

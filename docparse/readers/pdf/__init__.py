@@ -57,7 +57,10 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
     if tables:
         body = []
         for ch in page.chars:
-            x, y = (ch[1] + ch[3]) / 2, (ch[2] + ch[4]) / 2
+            # Placed by a point near the glyph's top: a merged cell's text
+            # that runs past its row's line (LibreOffice clips it there) is
+            # still that cell's, not the row's below.
+            x, y = (ch[1] + ch[3]) / 2, ch[2] + 0.3 * (ch[4] - ch[2])
             if ch[0] in HANGING:
                 x = ch[1] + 1.0  # punctuation may hang past its cell's wall: placed by where it starts
             for t in tables:
