@@ -759,3 +759,10 @@ def test_merged_cell_text_running_past_its_row_line_stays_in_its_cell():
     chars += text_chars("自评得分", 100, 147)
     (t,) = [b for b in build_document([PageData(1, 595, 842, chars, hs, vs)]).blocks if isinstance(b, Table)]
     assert [c.text for c in t.cells] == ["根据效益目标调整细", "", "", "自评得分"]
+
+
+def test_a_wide_gap_on_a_body_line_reads_as_two_spaces_not_in_a_cell():
+    # A borderless cover table's row: label and value two columns apart.
+    chars = text_chars("预算编码", 100, 300) + text_chars("006001", 200, 300)
+    assert [ln.text for ln in build_lines(chars, 1, tabs=True)] == ["预算编码  006001"]
+    assert [ln.text for ln in build_lines(chars, 1)] == ["预算编码006001"]

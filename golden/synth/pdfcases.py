@@ -10,8 +10,8 @@ or the PDF export does to them through every position:
 - ``heading_top``: the narrative paragraph before the unnumbered level-1
   heading 部门整体支出管理及使用情况 grows until the heading is the first line
   of a page;
-- ``cover``: a cover laid out as a borderless table, labels without a colon
-  and values set apart by spaces or ``：␣␣``.
+- ``cover``: a cover laid out as a borderless table, labels with or without
+  a colon, values set off by spaces (``名称␣␣值``, ``名称：␣␣值``).
 
     python -m golden.synth.pdfcases [--family breaks] [--n 12] [--keep DIR]
 
@@ -37,7 +37,7 @@ from lxml import etree
 from .ooxml import W, el, para, repack, row, table
 from .randomspec import LEVEL2, SENTENCES, generate
 from .render import build_docx
-from .spec import Heading, IndicatorRow, Para
+from .spec import Cover, Heading, IndicatorRow, Para
 
 _LONG_NOTE = {"产出目标": "（部门工作实绩，根据部门职责和年度工作计划从数量、质量、时效、成本等方面调整细化）",
               "效益目标": "（预期实现的效益，包括经济效益、社会效益、生态效益、可持续影响等，根据效益目标调整细化）"}
@@ -82,16 +82,14 @@ def cover(n: int, seed: int = 19):
     for k, spec in enumerate(generate(n, seed + 2)):
         spec.case_id = f"cover-{k:02d}"
         if spec.cover is None:
-            spec = copy.deepcopy(generate(1, seed)[0])
-            spec.case_id = f"cover-{k:02d}"
+            spec.cover = Cover(unit_name=spec.unit, budget_code=f"{100 + k:03d}{k:03d}", evaluation_method="部门自评",
+                               report_date=f"{spec.year + 1}年3月{k + 1}日", issuer="岳阳市财政局")
         c = spec.cover
-        sep = ["", "：  ", "  "][k % 3]
+        # label cells without a colon, with ``：``, and values set off by spaces
+        label_end, value_pad = [("", "  "), ("：", "  "), ("", "")][k % 3]
         fields = [("部门(单位)名称", c.unit_name), ("预算编码", c.budget_code), ("评价方式", c.evaluation_method),
                   ("评价机构", c.evaluation_agency), ("报告日期", c.report_date)]
-        if k % 2:  # label and value in one cell, apart by spaces
-            rows = [row([f"{a}{sep or '    '}{v}"], [1], total=6800) for a, v in fields if v]
-        else:
-            rows = [row([a + sep.rstrip(), "  " + v], [35, 65], total=6800) for a, v in fields if v]
+        rows = [row([a + label_end, value_pad + v], [35, 65], total=6800) for a, v in fields if v]
         blocks = [para(), para(c.title, bold=True, size=44, align="center"), para(),
                   _borderless(table(rows, total=6800)), para()]
         if c.issuer:

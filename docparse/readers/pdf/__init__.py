@@ -76,7 +76,7 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
             _fill(t)
     else:
         body = page.chars
-    return tables, build_lines(body, page.number)
+    return tables, build_lines(body, page.number, tabs=True)
 
 
 def _innermost(t: PageTable, x: float, y: float):

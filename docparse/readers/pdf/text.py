@@ -19,14 +19,14 @@ _DUP = 1.2  # overprint tolerance (points)
 class Line:
     __slots__ = ("chars", "x0", "x1", "top", "bottom", "size", "text", "page")
 
-    def __init__(self, chars: list, page: int | None = None):
+    def __init__(self, chars: list, page: int | None = None, tabs: bool = False):
         self.chars = chars
         self.x0 = chars[0][1]
         self.x1 = max(c[3] for c in chars)
         self.top = min(c[2] for c in chars)
         self.bottom = max(c[4] for c in chars)
         self.size = font_size(chars)
-        self.text = join_chars(chars, self.size)
+        self.text = join_chars(chars, self.size, tabs)
         self.page = page
 
     def __repr__(self) -> str:
@@ -55,13 +55,20 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def join_chars(chars: list, size: float) -> str:
-    """A line's text: a space only where two non-CJK glyphs stand apart."""
+_TAB = 2.0  # ems: a gap this wide on a body line is a tab or a borderless table's column gap
+
+
+def join_chars(chars: list, size: float, tabs: bool = False) -> str:
+    """A line's text: a space only where two non-CJK glyphs stand apart, and
+    (``tabs``) two spaces at a gap of two ems or more, as between the label
+    and value of a cover laid out as a borderless table (部门名称␣␣岳阳县…)."""
     out = []
     prev = None
     gap_min = 0.2 * size
     for c in chars:
-        if prev is not None and c[1] - prev[3] > gap_min and not is_cjk(prev[0]) and not is_cjk(c[0]):
+        if prev is not None and tabs and c[1] - prev[3] >= _TAB * size:
+            out.append("  ")
+        elif prev is not None and c[1] - prev[3] > gap_min and not is_cjk(prev[0]) and not is_cjk(c[0]):
             out.append(" ")
         out.append(c[0])
         prev = c
@@ -84,8 +91,8 @@ def join_lines(a: str, b: str) -> str:
 _NUM = set("0123456789.")
 
 
-def build_lines(chars: list, page: int | None = None) -> list[Line]:
-    """Chars (in content-stream order) → lines, top to bottom."""
+def build_lines(chars: list, page: int | None = None, tabs: bool = False) -> list[Line]:
+    """Chars (in content-stream order) → lines, top to bottom (``tabs``: see ``join_chars``)."""
     if not chars:
         return []
     # Runs in stream order: a new run when the baseline jumps or x goes back.
@@ -112,7 +119,7 @@ def build_lines(chars: list, page: int | None = None) -> list[Line]:
         rest = [r for r in hung if not _hang(lines, r)]
         if rest:
             lines = _group(lines + rest)
-    return [Line(dedupe(r), page) for r in lines]
+    return [Line(dedupe(r), page, tabs) for r in lines]
 
 
 def _group(runs: list) -> list:
