@@ -766,3 +766,17 @@ def test_a_wide_gap_on_a_body_line_reads_as_two_spaces_not_in_a_cell():
     chars = text_chars("预算编码", 100, 300) + text_chars("006001", 200, 300)
     assert [ln.text for ln in build_lines(chars, 1, tabs=True)] == ["预算编码  006001"]
     assert [ln.text for ln in build_lines(chars, 1)] == ["预算编码006001"]
+
+
+def _heading_atop_page(first_line: str):
+    full = "本单位属于财政全额拨款的政府工作部门内设股室六个下辖二级机构一个编制人数"
+    p1 = PageData(1, 595, 842, chars=text_chars(full[:30], 80, 130) + text_chars(full[:33], 60, 150))
+    p2 = PageData(2, 595, 842, chars=text_chars(first_line, 60, 100) + text_chars(full[:30], 80, 125) + text_chars("完。", 60, 145))
+    return [(b.page, b.text) for b in build_document([p1, p2]).blocks]
+
+
+def test_unnumbered_heading_first_on_a_page_is_not_glued_to_the_paragraph_before():
+    blocks = _heading_atop_page("部门整体支出管理及使用情况")
+    assert blocks[1] == (2, "部门整体支出管理及使用情况")
+    # The rest of a sentence atop the page still goes on.
+    assert _heading_atop_page("人员五十二人。")[0][1].endswith("一个编人员五十二人。")

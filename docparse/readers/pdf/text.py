@@ -243,7 +243,7 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
     out: list[list[Line]] = []
     pitch = _usual_pitch(lines)
     prev = None
-    for ln in lines:
+    for i, ln in enumerate(lines):
         new = prev is None
         if not new:
             size = max(prev.size, ln.size)
@@ -267,12 +267,31 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
             # A wrapped paragraph keeps its font size: a title over body text does not go on.
             resized = size > 1.3 * min(prev.size, ln.size)
             new = not full or not gap_ok or indented or resized or starts_heading(ln.text)
+            if not new and prev.page != ln.page:
+                new = _heads_page(ln, lines[i + 1] if i + 1 < len(lines) else None, left, right)
         if new:
             out.append([ln])
         else:
             out[-1].append(ln)
         prev = ln
     return out
+
+
+_ENDS_SENTENCE = tuple("。！？；：…”）)!?;:.")
+
+
+def _heads_page(ln: Line, nxt: Line | None, left: float, right: float) -> bool:
+    """Is the first line of a page (after a full line) an unnumbered heading
+    rather than the rest of the paragraph before it? A short line with no
+    sentence end, and the next line starts afresh (indented, a heading, or
+    after a gap): 部门整体支出管理及使用情况 atop a page."""
+    if ln.text.endswith(_ENDS_SENTENCE) or len(ln.text) > 30:
+        return False
+    if nxt is None or nxt.page != ln.page:
+        return ln.x1 < right - 2 * ln.size
+    if ln.x1 + first_word_width(nxt) >= right - ln.size:
+        return False  # the line is full: the paragraph goes on
+    return nxt.x0 > left + 0.8 * nxt.size or starts_heading(nxt.text) or nxt.top - ln.top > 2.2 * max(ln.size, nxt.size)
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%\"'．")  # ． a full-width decimal point
