@@ -780,3 +780,16 @@ def test_unnumbered_heading_first_on_a_page_is_not_glued_to_the_paragraph_before
     assert blocks[1] == (2, "部门整体支出管理及使用情况")
     # The rest of a sentence atop the page still goes on.
     assert _heading_atop_page("人员五十二人。")[0][1].endswith("一个编人员五十二人。")
+
+
+def test_column_lines_a_little_off_between_header_and_body_are_one_column():
+    # The header's inner line at 160, the body's at 163 (and 3 pt off again on
+    # the next page): three columns, not five.
+    hs, vs = ruled([60, 160, 540], [72, 90])
+    hs2, vs2 = ruled([60, 163, 540], [90, 108])
+    p1 = PageData(1, 595, 842, chars=text_chars("项目", 65, 75) + text_chars("金额", 170, 75) + text_chars("一", 65, 93)
+                  + text_chars("1.00", 170, 93), hsegs=hs + hs2, vsegs=vs + vs2)
+    p2 = _page_with_table(2, [72, 90], [["二", "2.00"]], xs=(60, 157, 540))
+    (t,) = [b for b in build_document([p1, p2]).blocks if isinstance(b, Table)]
+    assert t.n_cols == 2
+    assert [[c.text for c in row] for row in t.rows()] == [["项目", "金额"], ["一", "1.00"], ["二", "2.00"]]

@@ -14,7 +14,7 @@ from ...errors import CorruptFile, DocparseError, ScannedPDF
 from ...limits import Deadline, Limits
 from ...text import fold
 from .source import PageData, PdfiumSource
-from .tables import TOL, PageTable, TableBuild, _nearest, cluster, fill_text, find_tables
+from .tables import SNAP, TOL, PageTable, TableBuild, _nearest, cluster, fill_text, find_tables
 from .text import HANGING, Line, bbox_of, core_end, build_lines, is_page_number, paragraph_text, paragraphs
 
 _MARGIN = 0.1  # top/bottom share of the page where headers/footers live
@@ -220,7 +220,8 @@ def _round(b: tuple) -> tuple:
 
 
 def _to_table(build: TableBuild) -> Table:
-    xs = cluster([v for c in build.cells for v in (c.x0, c.x1)], TOL)
+    # Column lines a few points apart (a header line off its body's) are one column edge.
+    xs = cluster([v for c in build.cells for v in (c.x0, c.x1)], SNAP)
 
     def col(x: float) -> int:
         return _nearest(xs, x)  # bisect: a linear scan per cell was quadratic on wide tables

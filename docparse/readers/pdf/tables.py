@@ -20,6 +20,7 @@ _MAX_COLS = 200  # grid columns on one page; a report table has a few dozen at m
 _MAX_SLOTS = 20_000  # grid slots on one page (build_grid and layout cost grow with this)
 _MAX_SEGS = 10_000  # ruling segments on one page
 _MAX_CROSSINGS = 1_000_000  # h × v segment pairs on one page (~1 s to group)
+SNAP = 4.0  # points: a column line this close to one on the page before is the same line
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
 _PITCH = 1.3  # single line spacing of CJK fonts, in ems, when a table shows none
 _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
@@ -418,6 +419,7 @@ class TableBuild:
 
     def add(self, piece: PageTable) -> None:
         """Continue with the piece from the next page."""
+        self._snap(piece)
         skip = self._repeated_header(piece)
         first = [c for c in piece.cells if c.r == skip]
         prev = {(round(c.x0), round(c.x1)): c for c in self._last_row}
@@ -457,6 +459,20 @@ class TableBuild:
             absorbed.add(id(cell))
         piece.cells = [c for c in piece.cells if id(c) not in absorbed]
         self._append(piece, self.n_rows, skip)
+
+    def _snap(self, piece: PageTable) -> None:
+        """Column lines a little off those of the pages before (a table
+        re-laid on the next page) are the same lines: else each would be a
+        column of its own and the header's columns would miss the body's."""
+        xs = sorted({v for c in self.cells for v in (c.x0, c.x1)})
+        if not xs:
+            return
+        for cell in piece.cells:
+            for attr in ("x0", "x1"):
+                v = getattr(cell, attr)
+                k = _nearest(xs, v)
+                if abs(xs[k] - v) <= SNAP:
+                    setattr(cell, attr, xs[k])
 
     def _lone_empty(self, piece: PageTable, cell: GCell) -> bool:
         """Is ``cell`` the only empty one in its column (a label column, where
