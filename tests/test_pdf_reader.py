@@ -793,3 +793,13 @@ def test_column_lines_a_little_off_between_header_and_body_are_one_column():
     (t,) = [b for b in build_document([p1, p2]).blocks if isinstance(b, Table)]
     assert t.n_cols == 2
     assert [[c.text for c in row] for row in t.rows()] == [["项目", "金额"], ["一", "1.00"], ["二", "2.00"]]
+
+
+def test_data_row_cut_mid_name_and_mid_numbers_goes_on():
+    # 局机关及二级 | 机构汇总 and 1965.17 | 3162: one row, not two (LibreOffice
+    # leaves a line's room under the cut row).
+    xs = (60, 127, 170, 540)
+    head = ["机构名称", "支出合计", "备注"]
+    p1 = _page_with_table(1, [72, 90, 122], [head, ["局机关及二级", "1965.17", ""]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["机构汇总", "3162", ""], ["局机关", "1.00", ""]], xs)
+    assert _rows([p1, p2])[1:] == [["局机关及二级机构汇总", "1965.173162", ""], ["局机关", "1.00", ""]]

@@ -524,6 +524,12 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
         for c, top in pairs
     ):
         return True
+    # Or every cell with text is the rest of a number the break cut
+    # (41567281. | 83, 2709554.4 | 0), the row's name cell empty under its
+    # own or cut mid-phrase too (局机关及二级 | 机构汇总).
+    if any(c.text and _number_cut(top, c) for c, top in pairs) and all(
+            not c.text or _number_cut(top, c) or _goes_on(top, c) or _cut_mid_phrase(top, c) for c, top in pairs):
+        return True
     # Or the leading cell goes on empty under its label and at most one cell
     # has text (a fresh row would have its labels): the rest of a cut row.
     if first[0].text or not match[0].text:
@@ -531,10 +537,6 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     n = sum(1 for c in first if c.text)
     m = sum(1 for c in match if c.text)
     if n <= 1 and n < m:
-        return True
-    # Or every cell with text is the rest of a number the break cut
-    # (41567281. | 83, 2709554.4 | 0), the row's name cell empty under its own.
-    if n and all(not c.text or _number_cut(top, c) for c, top in pairs):
         return True
     # Or several cells go on, each under text, and some was cut mid-phrase
     # (LibreOffice may leave a line's room under a cut cell, so not only
