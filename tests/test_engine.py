@@ -145,3 +145,13 @@ def test_cover_value_wrapped_onto_its_own_line():
     r = docparse.extract(docx(cover + form + p("某某局2020年度部门整体支出绩效自评报告") + p("一、概况")))
     assert r.cover.evaluation_agency == "某某局绩效评价领导小组"
     assert (r.cover.unit_name, r.cover.report_date, r.cover.issuer) == ("某某局", "2021-06-10", "某某县财政局")
+
+
+def test_cover_values_set_off_by_spaces_are_read():
+    """A borderless cover table read from a PDF: each row a line ``label␣␣value`` (no colon)."""
+    cover = "".join(p(t) for t in ["部门整体支出绩效自评报告", "部门(单位)名称  某某局", "预算编码  006001",
+                                   "评价方式  部门自评", "报告日期  2021年06月10日", "某某县财政局（制）"])
+    form = tbl([[tc("一、部门（单位）基本概况", span=2)], [tc("联系人"), tc("张三")]], 2)
+    r = docparse.extract(docx(cover + form + p("某某局2020年度部门整体支出绩效自评报告") + p("一、概况")))
+    assert (r.cover.unit_name, r.cover.budget_code, r.cover.evaluation_method, r.cover.report_date) == (
+        "某某局", "006001", "部门自评", "2021-06-10")

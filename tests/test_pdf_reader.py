@@ -674,3 +674,132 @@ def test_pdfplumber_source_gives_the_same_cells():
     fast = read_pdf(pdf, DEFAULT)
     slow = read_pdf(pdf, DEFAULT, source_cls=PlumberSource)
     assert shape(slow) == shape(fast)
+
+
+# -- hanging punctuation (issue 19) ------------------------------------------------
+def _hung_lines(shift: float):
+    """Two wrapped lines; the ``，`` ending the first hangs past the margin, drawn
+    after the paragraph as a glyph of its own, ``shift`` ems off the line."""
+    a = text_chars("加强动物防疫确保不", 50, 100)
+    b = text_chars("发生区域性重大疫情。", 50, 116)
+    comma = [("，", 140.0, 100 + 10 * shift, 150.0, 113 + 10 * shift)]
+    return a + b + comma
+
+
+@pytest.mark.parametrize("shift", [0.5, 0.8])
+def test_hanging_punctuation_goes_back_to_the_end_of_its_line(shift):
+    lines = build_lines(_hung_lines(shift), 1)
+    assert [ln.text for ln in lines] == ["加强动物防疫确保不，", "发生区域性重大疫情。"]
+    (para,) = paragraphs(lines, 50, 140)
+    assert paragraph_text(para) == "加强动物防疫确保不，发生区域性重大疫情。"
+
+
+def test_hanging_punctuation_past_a_cell_wall_stays_in_its_cell():
+    hs, vs = ruled([44, 143, 300], [90, 140])  # the comma's middle (145) is past the wall
+    chars = _hung_lines(0.5) + text_chars("旁边", 160, 100)
+    doc = build_document([PageData(1, 595, 842, chars, hs, vs)])
+    (t,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert [c.text for c in t.cells] == ["加强动物防疫确保不，发生区域性重大疫情。", "旁边"]
+
+
+def test_a_lone_bracket_starting_a_cell_line_is_not_hung():
+    lines = build_lines(text_chars("（部门工作实绩", 50, 100) + text_chars("）", 50, 116), 1)
+    assert [ln.text for ln in lines] == ["（部门工作实绩", "）"]
+
+
+def test_data_row_whose_numbers_a_page_break_cuts_goes_on():
+    # 41567281. | 83 and 2709554.4 | 0 (a full line, the digit did not fit):
+    # the rest of each number on the next page, the name cell empty under its own.
+    xs = (60, 125, 180, 235, 290)
+    head = ["机构", "合计", "结转", "基金"]
+    # LibreOffice leaves a line's room under the cut row.
+    p1 = _page_with_table(1, [72, 90, 122], [head, ["局机关", "41567281.", "55457.93", "2709554.4"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["", "83", "", "0"], ["光荣院", "1.00", "2.00", "3.00"]], xs)
+    assert _rows([p1, p2])[1:] == [["局机关", "41567281.83", "55457.93", "2709554.40"], ["光荣院", "1.00", "2.00", "3.00"]]
+
+
+def test_a_quote_off_the_line_mid_line_stays_in_place():
+    # ” in a Latin fallback font: its box sits a little lower, mid-line.
+    chars = text_chars("“三公", 50, 100)
+    chars += [("”", 75.0, 102.5, 80.0, 115.5)] + text_chars("经费控制率", 80, 100)
+    assert [ln.text for ln in build_lines(chars, 1)] == ["“三公”经费控制率"]
+
+
+def test_table_with_its_own_header_atop_the_next_page_is_a_new_table():
+    # 三公经费 ends page 1; 固定资产 (no caption between) starts page 2 with its own header.
+    xs = (60, 160, 260, 540)
+    p1 = _page_with_table(1, [72, 90, 108], [["机构名称", "三公经费合计", "公务接待费"], ["局机关", "1.00", "1.00"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["机构名称", "固定资产合计", "在用"], ["局机关", "2.00", "2.00"]], xs)
+    tables = [b for b in build_document([p1, p2]).blocks if isinstance(b, Table)]
+    assert [t.n_rows for t in tables] == [2, 2]
+
+
+def _centred_row_page(n, names):
+    xs, ys = [57, 130, 250], [72, 90, 108][: len(names) + 1]
+    hs, vs = ruled(xs, ys)
+    chars = []
+    for r, (a, b) in enumerate(names):
+        for c, s in enumerate((a, b)):
+            w = 10 * len(s)
+            chars += text_chars(s, (xs[c] + xs[c + 1] - w) / 2, ys[r] + 3)
+    return PageData(n, 595, 842, chars=chars, hsegs=hs, vsegs=vs)
+
+
+def test_centred_names_in_a_name_column_over_a_page_break_are_two_rows():
+    p1 = _centred_row_page(1, [("姓名", "职务"), ("常明磊", "纪检组长")])
+    p2 = _centred_row_page(2, [("于江", "党组书记")])
+    assert _rows([p1, p2]) == [["姓名", "职务"], ["常明磊", "纪检组长"], ["于江", "党组书记"]]
+
+
+def test_merged_cell_text_running_past_its_row_line_stays_in_its_cell():
+    # LibreOffice draws the last line of an overflowing merged label across
+    # the row's bottom line (and clips the rest): it is still the label's.
+    hs, vs = ruled([57, 93, 300], [72, 141.6, 166.7])
+    chars = text_chars("根据效", 60, 108) + text_chars("益目标", 60, 122) + text_chars("调整细", 60, 136)
+    chars += text_chars("自评得分", 100, 147)
+    (t,) = [b for b in build_document([PageData(1, 595, 842, chars, hs, vs)]).blocks if isinstance(b, Table)]
+    assert [c.text for c in t.cells] == ["根据效益目标调整细", "", "", "自评得分"]
+
+
+def test_a_wide_gap_on_a_body_line_reads_as_two_spaces_not_in_a_cell():
+    # A borderless cover table's row: label and value two columns apart.
+    chars = text_chars("预算编码", 100, 300) + text_chars("006001", 200, 300)
+    assert [ln.text for ln in build_lines(chars, 1, tabs=True)] == ["预算编码  006001"]
+    assert [ln.text for ln in build_lines(chars, 1)] == ["预算编码006001"]
+
+
+def _heading_atop_page(first_line: str):
+    full = "本单位属于财政全额拨款的政府工作部门内设股室六个下辖二级机构一个编制人数"
+    p1 = PageData(1, 595, 842, chars=text_chars(full[:30], 80, 130) + text_chars(full[:33], 60, 150))
+    p2 = PageData(2, 595, 842, chars=text_chars(first_line, 60, 100) + text_chars(full[:30], 80, 125) + text_chars("完。", 60, 145))
+    return [(b.page, b.text) for b in build_document([p1, p2]).blocks]
+
+
+def test_unnumbered_heading_first_on_a_page_is_not_glued_to_the_paragraph_before():
+    blocks = _heading_atop_page("部门整体支出管理及使用情况")
+    assert blocks[1] == (2, "部门整体支出管理及使用情况")
+    # The rest of a sentence atop the page still goes on.
+    assert _heading_atop_page("人员五十二人。")[0][1].endswith("一个编人员五十二人。")
+
+
+def test_column_lines_a_little_off_between_header_and_body_are_one_column():
+    # The header's inner line at 160, the body's at 163 (and 3 pt off again on
+    # the next page): three columns, not five.
+    hs, vs = ruled([60, 160, 540], [72, 90])
+    hs2, vs2 = ruled([60, 163, 540], [90, 108])
+    p1 = PageData(1, 595, 842, chars=text_chars("项目", 65, 75) + text_chars("金额", 170, 75) + text_chars("一", 65, 93)
+                  + text_chars("1.00", 170, 93), hsegs=hs + hs2, vsegs=vs + vs2)
+    p2 = _page_with_table(2, [72, 90], [["二", "2.00"]], xs=(60, 157, 540))
+    (t,) = [b for b in build_document([p1, p2]).blocks if isinstance(b, Table)]
+    assert t.n_cols == 2
+    assert [[c.text for c in row] for row in t.rows()] == [["项目", "金额"], ["一", "1.00"], ["二", "2.00"]]
+
+
+def test_data_row_cut_mid_name_and_mid_numbers_goes_on():
+    # 局机关及二级 | 机构汇总 and 1965.17 | 3162: one row, not two (LibreOffice
+    # leaves a line's room under the cut row).
+    xs = (60, 127, 170, 540)
+    head = ["机构名称", "支出合计", "备注"]
+    p1 = _page_with_table(1, [72, 90, 122], [head, ["局机关及二级", "1965.17", ""]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["机构汇总", "3162", ""], ["局机关", "1.00", ""]], xs)
+    assert _rows([p1, p2])[1:] == [["局机关及二级机构汇总", "1965.173162", ""], ["局机关", "1.00", ""]]

@@ -21,6 +21,9 @@ from .spec import Labels, Spec
 from .trace import Trace
 
 _COLON = re.compile(r"[:：]")
+# A paragraph "label␣␣value": a borderless cover table's row read from a PDF
+# (its column gap) or values aligned with spaces.
+_GAP = re.compile(r"[ \u3000]{2,}")
 
 
 def pairs(rows: list[Row], labels: Labels) -> Iterator[tuple[str, str, Row, Cell, Cell | None]]:
@@ -40,7 +43,7 @@ def pairs(rows: list[Row], labels: Labels) -> Iterator[tuple[str, str, Row, Cell
                 continue
             # Inline "label：value" (cover paragraphs, some overview cells).
             text = cell.text.strip()
-            m = _COLON.search(text)
+            m = _COLON.search(text) or (_GAP.search(text) if row.table is None else None)
             if m and m.start() > 0:
                 name = labels.match(text[: m.start()])
                 if name is not None:
@@ -85,8 +88,9 @@ def _wrapped_rest(rows: list[Row], row: Row, spec: Spec) -> str:
     i = next((k for k, r in enumerate(rows) if r is row), None)
     if i is None or i + 1 >= len(rows) or rows[i + 1].table is not None:
         return ""
-    nxt = clean(rows[i + 1].cells[0].text) or ""
-    if (not nxt or len(nxt) > 12 or _COLON.search(nxt) or spec.issuer_suffix.search(nxt)
+    raw = rows[i + 1].cells[0].text.strip()
+    nxt = clean(raw) or ""
+    if (not nxt or len(nxt) > 12 or _COLON.search(nxt) or _GAP.search(raw) or spec.issuer_suffix.search(nxt)
             or spec.cover.match(nxt) or regex.search(r"\d|报告|年度|自评表", nxt)):
         return ""
     return nxt

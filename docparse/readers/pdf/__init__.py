@@ -14,8 +14,8 @@ from ...errors import CorruptFile, DocparseError, ScannedPDF
 from ...limits import Deadline, Limits
 from ...text import fold
 from .source import PageData, PdfiumSource
-from .tables import TOL, PageTable, TableBuild, _nearest, cluster, fill_text, find_tables
-from .text import Line, bbox_of, build_lines, is_page_number, paragraph_text, paragraphs
+from .tables import SNAP, TOL, PageTable, TableBuild, _nearest, cluster, fill_text, find_tables
+from .text import HANGING, Line, bbox_of, core_end, build_lines, is_page_number, paragraph_text, paragraphs
 
 _MARGIN = 0.1  # top/bottom share of the page where headers/footers live
 _EDGE_TOL = 8.0  # a table this close to the body's left edge spans the column (Word/LibreOffice inset ≤ 5.4 pt)
@@ -57,7 +57,12 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
     if tables:
         body = []
         for ch in page.chars:
-            x, y = (ch[1] + ch[3]) / 2, (ch[2] + ch[4]) / 2
+            # Placed by a point near the glyph's top: a merged cell's text
+            # that runs past its row's line (LibreOffice clips it there) is
+            # still that cell's, not the row's below.
+            x, y = (ch[1] + ch[3]) / 2, ch[2] + 0.3 * (ch[4] - ch[2])
+            if ch[0] in HANGING:
+                x = ch[1] + 1.0  # punctuation may hang past its cell's wall: placed by where it starts
             for t in tables:
                 cell = t.cell_at(x, y)
                 if cell is not None:
@@ -71,7 +76,7 @@ def layout_page(page: PageData) -> tuple[list[PageTable], list[Line]]:
             _fill(t)
     else:
         body = page.chars
-    return tables, build_lines(body, page.number)
+    return tables, build_lines(body, page.number, tabs=True)
 
 
 def _innermost(t: PageTable, x: float, y: float):
@@ -198,19 +203,8 @@ def _margins(lines: list[Line]) -> tuple[float, float]:
     left = _mode([round(ln.x0) for ln in lines]) or min(ln.x0 for ln in lines)
     # Right: the furthest line end (justified/wrapped lines reach the edge; a
     # common end could be a run of equal-length headings).
-    right = max(_core_end(ln) for ln in lines)
+    right = max(core_end(ln) for ln in lines)
     return float(left), float(right)
-
-
-_HANGING = set("，。、；：？！）》」』”’,.;:?!)")
-
-
-def _core_end(ln: Line) -> float:
-    """Where a line ends, not counting punctuation that may hang past the margin."""
-    for c in reversed(ln.chars):
-        if c[0] not in _HANGING:
-            return c[3]
-    return ln.x1
 
 
 def _mode(values: list[int], min_count: int = 2):
@@ -226,7 +220,8 @@ def _round(b: tuple) -> tuple:
 
 
 def _to_table(build: TableBuild) -> Table:
-    xs = cluster([v for c in build.cells for v in (c.x0, c.x1)], TOL)
+    # Column lines a few points apart (a header line off its body's) are one column edge.
+    xs = cluster([v for c in build.cells for v in (c.x0, c.x1)], SNAP)
 
     def col(x: float) -> int:
         return _nearest(xs, x)  # bisect: a linear scan per cell was quadratic on wide tables

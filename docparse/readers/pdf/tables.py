@@ -20,6 +20,7 @@ _MAX_COLS = 200  # grid columns on one page; a report table has a few dozen at m
 _MAX_SLOTS = 20_000  # grid slots on one page (build_grid and layout cost grow with this)
 _MAX_SEGS = 10_000  # ruling segments on one page
 _MAX_CROSSINGS = 1_000_000  # h × v segment pairs on one page (~1 s to group)
+SNAP = 4.0  # points: a column line this close to one on the page before is the same line
 _PAD = 5.7  # LibreOffice/Word default cell padding, used when a table shows none
 _PITCH = 1.3  # single line spacing of CJK fonts, in ems, when a table shows none
 _FINAL = tuple("。！？；：.!?;:")  # a paragraph that ends so does not go on
@@ -351,7 +352,11 @@ def fill_text(table: PageTable) -> None:
             # A centred line has its room on both sides: the next word did
             # not fit in their sum (６７６９４ | ０．３７ wrapped with 10 pt left
             # each side; 6.信息中心 had room for 合).
-            cell.room = cell.x1 - cell.x0 - 2 * lpad - (last.x1 - last.x0)
+            # At most the default padding: where every cell is centred the
+            # least inset is a centred text's, not the padding (常明磊 | 于江
+            # in a name column are two names, not one cut).
+            cpad = min(lpad, _PAD)
+            cell.room = cell.x1 - cell.x0 - 2 * cpad - (last.x1 - last.x0)
             cell.full_end = cell.room < 2 * last.size and not (cell.text.endswith(_FINAL) and not _DECIMAL_CUT.search(cell.text))
             cell.open_end = cell.full_end and cell.bottom - last.bottom < max(pitch, 0.9) * last.size
             continue
@@ -401,10 +406,20 @@ class TableBuild:
         self.last_bottom = piece.ys[-1]
 
     def same_outline(self, piece: PageTable) -> bool:
-        return abs(piece.xs[0] - self.left) <= 2 * TOL and abs(piece.xs[-1] - self.right) <= 2 * TOL
+        return (abs(piece.xs[0] - self.left) <= 2 * TOL and abs(piece.xs[-1] - self.right) <= 2 * TOL
+                and not self._own_header(piece))
+
+    def _own_header(self, piece: PageTable) -> bool:
+        """Does the piece start with a header of its own (机构名称 | 固定资产合计
+        under a table headed 机构名称 | 三公经费合计): a new table, no caption
+        between, not this one going on."""
+        row = [fold(c.text) for c in piece.row_cells(0)]
+        return bool(row and self.head and self.head[0] and row[0] == self.head[0] and row != self.head
+                    and len(self.head) > 1 and not _is_number(self.head[0]))
 
     def add(self, piece: PageTable) -> None:
         """Continue with the piece from the next page."""
+        self._snap(piece)
         skip = self._repeated_header(piece)
         first = [c for c in piece.cells if c.r == skip]
         prev = {(round(c.x0), round(c.x1)): c for c in self._last_row}
@@ -444,6 +459,20 @@ class TableBuild:
             absorbed.add(id(cell))
         piece.cells = [c for c in piece.cells if id(c) not in absorbed]
         self._append(piece, self.n_rows, skip)
+
+    def _snap(self, piece: PageTable) -> None:
+        """Column lines a little off those of the pages before (a table
+        re-laid on the next page) are the same lines: else each would be a
+        column of its own and the header's columns would miss the body's."""
+        xs = sorted({v for c in self.cells for v in (c.x0, c.x1)})
+        if not xs:
+            return
+        for cell in piece.cells:
+            for attr in ("x0", "x1"):
+                v = getattr(cell, attr)
+                k = _nearest(xs, v)
+                if abs(xs[k] - v) <= SNAP:
+                    setattr(cell, attr, xs[k])
 
     def _lone_empty(self, piece: PageTable, cell: GCell) -> bool:
         """Is ``cell`` the only empty one in its column (a label column, where
@@ -495,6 +524,12 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
         for c, top in pairs
     ):
         return True
+    # Or every cell with text is the rest of a number the break cut
+    # (41567281. | 83, 2709554.4 | 0), the row's name cell empty under its
+    # own or cut mid-phrase too (局机关及二级 | 机构汇总).
+    if any(c.text and _number_cut(top, c) for c, top in pairs) and all(
+            not c.text or _number_cut(top, c) or _goes_on(top, c) or _cut_mid_phrase(top, c) for c, top in pairs):
+        return True
     # Or the leading cell goes on empty under its label and at most one cell
     # has text (a fresh row would have its labels): the rest of a cut row.
     if first[0].text or not match[0].text:
@@ -532,6 +567,15 @@ def _new_paragraph(top: GCell, cell: GCell) -> bool:
     return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
 
 
+def _number_cut(top: GCell, cell: GCell) -> bool:
+    """Is ``cell``'s text the digits of the number ``top`` ends with, wrapped
+    over the break: top's line full (or ending in its decimal point)?"""
+    a, b = fold(top.text.rsplit("\n", 1)[-1]), fold(cell.text)
+    if not (a and b.isdigit() and (a[-1].isdigit() or a[-1] == ".") and _NUMBER.fullmatch(a + b)):
+        return False
+    return a.endswith(".") or (top.full_end and _wraps(top, cell))
+
+
 def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
     return top.full_end and _wraps(top, cell) and _cjk_seam(top.text, cell.text) and not starts_heading(cell.text)
 
@@ -565,7 +609,7 @@ def _join_text(top: GCell, cell: GCell) -> str:
         return top.text
     if not top.text:
         return cell.text
-    if _goes_on(top, cell) or _cut_mid_phrase(top, cell):
+    if _goes_on(top, cell) or _cut_mid_phrase(top, cell) or _number_cut(top, cell):
         from .text import join_lines
 
         return join_lines(top.text, cell.text)

@@ -19,14 +19,14 @@ _DUP = 1.2  # overprint tolerance (points)
 class Line:
     __slots__ = ("chars", "x0", "x1", "top", "bottom", "size", "text", "page")
 
-    def __init__(self, chars: list, page: int | None = None):
+    def __init__(self, chars: list, page: int | None = None, tabs: bool = False):
         self.chars = chars
         self.x0 = chars[0][1]
         self.x1 = max(c[3] for c in chars)
         self.top = min(c[2] for c in chars)
         self.bottom = max(c[4] for c in chars)
         self.size = font_size(chars)
-        self.text = join_chars(chars, self.size)
+        self.text = join_chars(chars, self.size, tabs)
         self.page = page
 
     def __repr__(self) -> str:
@@ -55,13 +55,20 @@ def is_cjk(ch: str) -> bool:
     )
 
 
-def join_chars(chars: list, size: float) -> str:
-    """A line's text: a space only where two non-CJK glyphs stand apart."""
+_TAB = 2.0  # ems: a gap this wide on a body line is a tab or a borderless table's column gap
+
+
+def join_chars(chars: list, size: float, tabs: bool = False) -> str:
+    """A line's text: a space only where two non-CJK glyphs stand apart, and
+    (``tabs``) two spaces at a gap of two ems or more, as between the label
+    and value of a cover laid out as a borderless table (部门名称␣␣岳阳县…)."""
     out = []
     prev = None
     gap_min = 0.2 * size
     for c in chars:
-        if prev is not None and c[1] - prev[3] > gap_min and not is_cjk(prev[0]) and not is_cjk(c[0]):
+        if prev is not None and tabs and c[1] - prev[3] >= _TAB * size:
+            out.append("  ")
+        elif prev is not None and c[1] - prev[3] > gap_min and not is_cjk(prev[0]) and not is_cjk(c[0]):
             out.append(" ")
         out.append(c[0])
         prev = c
@@ -84,8 +91,8 @@ def join_lines(a: str, b: str) -> str:
 _NUM = set("0123456789.")
 
 
-def build_lines(chars: list, page: int | None = None) -> list[Line]:
-    """Chars (in content-stream order) → lines, top to bottom."""
+def build_lines(chars: list, page: int | None = None, tabs: bool = False) -> list[Line]:
+    """Chars (in content-stream order) → lines, top to bottom (``tabs``: see ``join_chars``)."""
     if not chars:
         return []
     # Runs in stream order: a new run when the baseline jumps or x goes back.
@@ -103,21 +110,76 @@ def build_lines(chars: list, page: int | None = None) -> list[Line]:
         else:
             cur.append(c)
     runs.append(cur)
-    if len(runs) > 1:
-        runs.sort(key=_run_centre)
-        groups = [runs[0]]
-        gy = _run_centre(runs[0])
-        for r in runs[1:]:
-            y = _run_centre(r)
-            h = r[0][4] - r[0][2]
-            if abs(y - gy) <= 0.45 * h:
-                groups[-1] = groups[-1] + r
-                groups[-1].sort(key=_x0)
-            else:
-                groups.append(r)
-                gy = y
-        runs = groups
-    return [Line(dedupe(r), page) for r in runs]
+    lines = _group(runs)
+    hung = [r for r in runs if _lone_punct(r)] if len(lines) > 1 else []
+    if hung:
+        # Hanging punctuation off its line's level may have been grouped with
+        # the wrong line or made one of its own: put it where it hangs from.
+        lines = _group([r for r in runs if not _lone_punct(r)])
+        rest = [r for r in hung if not _hang(lines, r)]
+        if rest:
+            lines = _group(lines + rest)
+    return [Line(dedupe(r), page, tabs) for r in lines]
+
+
+def _group(runs: list) -> list:
+    """Runs on one level (by vertical centre) joined into lines, top to bottom."""
+    if len(runs) <= 1:
+        return runs
+    runs = sorted(runs, key=_run_centre)
+    groups = [runs[0]]
+    gy = _run_centre(runs[0])
+    for r in runs[1:]:
+        y = _run_centre(r)
+        h = r[0][4] - r[0][2]
+        if abs(y - gy) <= 0.45 * h:
+            groups[-1] = sorted(groups[-1] + r, key=_x0)
+        else:
+            groups.append(r)
+            gy = y
+    return groups
+
+
+def _lone_punct(run: list) -> bool:
+    return len(run) <= 2 and all(c[0] in HANGING for c in run)
+
+
+# Punctuation Word/LibreOffice may let hang in the right margin (or past a
+# cell's wall), drawn as a glyph of its own, often a little off the line.
+HANGING = frozenset("，。、；：？！）》」』”’,.;:?!)")
+
+
+def _hang(runs: list, punct: list) -> bool:
+    """Put hanging punctuation back at the end of the line it hangs from: the
+    line, about level with it, whose last glyph ends where it starts. False
+    if there is none (a quote in a fallback font mid-line, a lone bracket
+    starting a line of a narrow cell): it is grouped as any run."""
+    c = punct[0]
+    y, h = (c[2] + c[4]) / 2, c[4] - c[2]
+    best, gap = None, None
+    for r in runs:
+        last = max(r, key=_x1)
+        ry = _run_centre(r)
+        d = c[1] - last[3]
+        if abs(ry - y) <= 0.9 * h and -_DUP <= d <= 0.5 * h:
+            if gap is None or abs(d) + abs(ry - y) < gap:
+                best, gap = r, abs(d) + abs(ry - y)
+    if best is not None:
+        best.extend(punct)
+        return True
+    return False
+
+
+def core_end(ln: Line) -> float:
+    """Where a line ends, not counting punctuation that may hang past the margin."""
+    for c in reversed(ln.chars):
+        if c[0] not in HANGING:
+            return c[3]
+    return ln.x1
+
+
+def _x1(c) -> float:
+    return c[3]
 
 
 def _run_centre(run: list) -> float:
@@ -181,7 +243,7 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
     out: list[list[Line]] = []
     pitch = _usual_pitch(lines)
     prev = None
-    for ln in lines:
+    for i, ln in enumerate(lines):
         new = prev is None
         if not new:
             size = max(prev.size, ln.size)
@@ -205,12 +267,31 @@ def paragraphs(lines: list[Line], left: float, right: float, *, cell: bool = Fal
             # A wrapped paragraph keeps its font size: a title over body text does not go on.
             resized = size > 1.3 * min(prev.size, ln.size)
             new = not full or not gap_ok or indented or resized or starts_heading(ln.text)
+            if not new and prev.page != ln.page:
+                new = _heads_page(ln, lines[i + 1] if i + 1 < len(lines) else None, left, right)
         if new:
             out.append([ln])
         else:
             out[-1].append(ln)
         prev = ln
     return out
+
+
+_ENDS_SENTENCE = tuple("。！？；：…”）)!?;:.")
+
+
+def _heads_page(ln: Line, nxt: Line | None, left: float, right: float) -> bool:
+    """Is the first line of a page (after a full line) an unnumbered heading
+    rather than the rest of the paragraph before it? A short line with no
+    sentence end, and the next line starts afresh (indented, a heading, or
+    after a gap): 部门整体支出管理及使用情况 atop a page."""
+    if ln.text.endswith(_ENDS_SENTENCE) or len(ln.text) > 30:
+        return False
+    if nxt is None or nxt.page != ln.page:
+        return ln.x1 < right - 2 * ln.size
+    if ln.x1 + first_word_width(nxt) >= right - ln.size:
+        return False  # the line is full: the paragraph goes on
+    return nxt.x0 > left + 0.8 * nxt.size or starts_heading(nxt.text) or nxt.top - ln.top > 2.2 * max(ln.size, nxt.size)
 
 
 _NO_LINE_START = set("，。、；：？！）》」』”’,.;:?!)%\"'．")  # ． a full-width decimal point
