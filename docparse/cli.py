@@ -19,6 +19,7 @@ import click
 
 from . import __version__
 from .errors import DocparseError
+from .filenames import display
 from .limits import Limits
 
 _LIMIT_OPTIONS = [
@@ -62,7 +63,7 @@ def make_limits(max_file_mb=None, max_pages=None, max_seconds=None, max_xml_mb=N
 
 
 def _fail(e: DocparseError, path: str) -> None:
-    click.echo(f"docparse: {path}: {e}", err=True)
+    click.echo(f"docparse: {display(path)}: {e}", err=True)
     sys.exit(e.exit_code)
 
 
@@ -77,11 +78,26 @@ def _internal(e: BaseException, path: str) -> int:
     msg = " ".join(str(e).split())[:300]
     what = "out of memory" if isinstance(e, MemoryError) else f"{type(e).__name__}: {msg}" if msg else type(e).__name__
     click.echo(
-        f"docparse: {path}: internal error: {what} (a docparse bug: please report it with the file;"
+        f"docparse: {display(path)}: internal error: {what} (a docparse bug: please report it with the file;"
         " DOCPARSE_DEBUG=1 shows the traceback)",
         err=True,
     )
     return INTERNAL_ERROR
+
+
+def _write_output(path: str, text: str) -> None:
+    """Write ``-o PATH`` whole or not at all (temp file and rename); a folder
+    that is missing or read-only, or a full disk, is one line and its code."""
+    from .batch.outputs import atomic_write_text
+    from .errors import CANT_CREAT, OUT_OF_SPACE, is_out_of_space
+
+    try:
+        atomic_write_text(path, text)
+    except OSError as e:
+        full = is_out_of_space(e)
+        what = "no space left on the device" if full else e.strerror or str(e)
+        click.echo(f"docparse: cannot write {display(path)}: {what}", err=True)
+        sys.exit(OUT_OF_SPACE if full else CANT_CREAT)
 
 
 def _check_template(template: str | None) -> None:
@@ -156,12 +172,11 @@ def extract(file, output, compact, provenance, template, **limits):
     except Exception as e:  # a bug: one line and exit 70, never a traceback
         sys.exit(_internal(e, file))
     if output:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text + "\n")
+        _write_output(output, text + "\n")
     else:
         sys.stdout.buffer.write(text.encode("utf-8") + b"\n")
     if report.warnings:
-        click.echo(f"docparse: {file}: {len(report.warnings)} warning(s)", err=True)
+        click.echo(f"docparse: {display(file)}: {len(report.warnings)} warning(s)", err=True)
 
 
 @main.command()
@@ -196,7 +211,7 @@ def check(files, show_all, show_warnings, **limits):
             else:
                 report = run(path, limits=make_limits(**limits), provenance=True)
         except DocparseError as e:
-            click.echo(f"docparse: {path}: {e}", err=True)
+            click.echo(f"docparse: {display(path)}: {e}", err=True)
             status = status or e.exit_code
             continue
         except Exception as e:  # a bug: report it and go on with the next file
@@ -241,9 +256,8 @@ def view(file, output, template, **limits):
     if not output:
         stem = "report" if file == "-" else os.path.splitext(os.path.basename(file.rstrip("/")))[0]
         output = stem + ".html"
-    with open(output, "w", encoding="utf-8") as f:
-        f.write(page)
-    click.echo(f"docparse: wrote {output}", err=True)
+    _write_output(output, page)
+    click.echo(f"docparse: wrote {display(output)}", err=True)
 
 
 def _register_optional() -> None:

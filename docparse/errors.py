@@ -87,3 +87,15 @@ class ExtractionError(DocparseError):
 
     exit_code = 11
     reason = "not_a_report"
+
+
+# Exit codes for outputs that cannot be written (sysexits.h): not the input's
+# fault, so not DocparseErrors, but each still one line and its own code.
+CANT_CREAT = 73  # the output file or folder cannot be created (no such folder, not writable)
+OUT_OF_SPACE = 74  # the device filled up while writing (ENOSPC, EDQUOT)
+
+
+def is_out_of_space(e: OSError) -> bool:
+    import errno
+
+    return e.errno in (errno.ENOSPC, errno.EDQUOT)

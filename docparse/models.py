@@ -11,7 +11,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+
+from .filenames import display
 
 Amount = Annotated[
     Decimal,
@@ -29,6 +31,12 @@ class Source(_Model):
     format: str
     sha256: str
     pages: int | None = None
+
+    @field_validator("file")
+    @classmethod
+    def _printable(cls, v: str | None) -> str | None:
+        # A name that is not UTF-8 (GBK from a Windows zip) cannot go to JSON as it is.
+        return None if v is None else display(v)
 
 
 class Cover(_Model):

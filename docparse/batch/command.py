@@ -28,7 +28,7 @@ Outputs in OUTDIR:
 \b
 Running the same command again resumes: inputs already ok are skipped.
 Exit status: 0 all report files ok, 1 some failed, 2 usage error,
-130 interrupted (run again to finish).
+74 out of space, 130 interrupted (run again to finish).
 """
 
 
@@ -57,7 +57,7 @@ def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, parquet, xlsx, 
           quiet):
     """Extract every report under INPUT... (files, folders, .zip archives,
     nested zips) into OUTDIR, in parallel, isolating each file."""
-    from .runner import BatchError, run_batch
+    from .runner import BatchError, OutOfSpace, run_batch
 
     for on, mod, extra in ((parquet, "pyarrow", "parquet"), (xlsx, "openpyxl", "xlsx")):
         if on:  # before extracting anything, not after
@@ -72,6 +72,9 @@ def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, parquet, xlsx, 
             sqlite=sqlite_path, retry_failed=retry_failed, progress=False if no_progress else None, quiet=quiet,
             formats=[f for f, on in (("parquet", parquet), ("xlsx", xlsx), ("html", html)) if on],
         )
+    except OutOfSpace as e:  # not a usage error: one line and its own code
+        click.echo(f"docparse batch: {e}", err=True)
+        sys.exit(e.exit_code)
     except BatchError as e:
         raise click.UsageError(str(e)) from None
     if not quiet:

@@ -16,6 +16,8 @@ import zlib
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
+from docparse.filenames import display
+
 SEP = "::"
 REPORT_EXTS = frozenset({".docx", ".doc", ".wps", ".pdf", ".html", ".htm", ".shtml", ".xlsx", ".xlsm", ".xls"})
 ARCHIVE_EXTS = frozenset({".zip"})
@@ -32,7 +34,9 @@ class Entry:
     sha256: str | None = None
     reason: str | None = None
     path: str | None = None  # a file on disk
-    chain: tuple[str, ...] = field(default_factory=tuple)  # (archive path, member, nested member, ...)
+    # (archive path, member index, nested member index, ...): indexes into
+    # infolist(), as two members may share a name
+    chain: tuple[str | int, ...] = field(default_factory=tuple)
 
 
 def _ext(name: str) -> str:
@@ -152,23 +156,24 @@ def _sha(data: bytes) -> str:
 
 
 def _scan_file(path: str) -> Iterator[Entry]:
+    label = display(path)  # the path itself unless it is not UTF-8 (GBK names from Windows)
     try:
         size = os.path.getsize(path)
         if size > MAX_MEMBER_BYTES and _ext(path) not in ARCHIVE_EXTS:
-            yield Entry(path, FAILED, None, f"limit_exceeded: file is {size} bytes", path=path)
+            yield Entry(label, FAILED, None, f"limit_exceeded: file is {size} bytes", path=path)
             return
         if _ext(path) in ARCHIVE_EXTS:
             with open(path, "rb") as f:
                 sha = hashlib.file_digest(f, "sha256").hexdigest()
-            yield from _scan_zip(path, path, (path,), 1, sha)
+            yield from _scan_zip(label, path, (path,), 1, sha)
             return
         with open(path, "rb") as f:
             data = f.read()
     except OSError as e:
-        yield Entry(path, FAILED, None, f"not_found: cannot read {path}: {e.strerror}", path=path)
+        yield Entry(label, FAILED, None, f"not_found: cannot read {label}: {e.strerror}", path=path)
         return
     kind, reason = classify(path, data)
-    yield Entry(path, kind, _sha(data), reason, path=path)
+    yield Entry(label, kind, _sha(data), reason, path=path)
 
 
 def _scan_zip(label: str, src, chain: tuple[str, ...], depth: int, sha: str) -> Iterator[Entry]:
@@ -183,11 +188,15 @@ def _scan_zip(label: str, src, chain: tuple[str, ...], depth: int, sha: str) -> 
             yield Entry(label, CANDIDATE, sha, None, path=chain[0] if len(chain) == 1 else None,
                         chain=chain if len(chain) > 1 else ())
             return
-        for info in zf.infolist():
+        taken: set[str] = set()
+        for index, info in enumerate(zf.infolist()):
             if info.is_dir():
                 continue
             mlabel = f"{label}{SEP}{member_name(info)}"
-            mchain = chain + (info.filename,)
+            if mlabel in taken:  # a name twice, or two encodings of one name: each keeps its line
+                mlabel = f"{mlabel} [member {index + 1}]"
+            taken.add(mlabel)
+            mchain = chain + (index,)
             if info.flag_bits & 0x1:
                 yield Entry(mlabel, FAILED, None, "encrypted: the zip member is password-protected", chain=mchain)
                 continue
@@ -212,6 +221,10 @@ def _scan_zip(label: str, src, chain: tuple[str, ...], depth: int, sha: str) -> 
             yield Entry(mlabel, kind, msha, reason, chain=mchain)
 
 
+def _member(zf: zipfile.ZipFile, index: int) -> bytes:
+    return zf.read(zf.infolist()[index])
+
+
 class MemberLoader:
     """Reads archive members again at dispatch time.
 
@@ -222,7 +235,7 @@ class MemberLoader:
     def __init__(self) -> None:
         self._open: list[tuple[tuple[str, ...], zipfile.ZipFile]] = []
 
-    def read(self, chain: tuple[str, ...]) -> bytes:
+    def read(self, chain: tuple[str | int, ...]) -> bytes:
         import io
 
         prefix = chain[:-1]
@@ -237,9 +250,9 @@ class MemberLoader:
             if i == 0:
                 zf = zipfile.ZipFile(prefix[0])
             else:
-                zf = zipfile.ZipFile(io.BytesIO(self._open[i - 1][1].read(prefix[i])))
+                zf = zipfile.ZipFile(io.BytesIO(_member(self._open[i - 1][1], prefix[i])))
             self._open.append((prefix[: i + 1], zf))
-        return self._open[-1][1].read(chain[-1])
+        return _member(self._open[-1][1], chain[-1])
 
     def close(self) -> None:
         for _, zf in self._open:

@@ -22,6 +22,8 @@ import tempfile
 from contextlib import contextmanager
 from typing import Iterator
 
+from docparse.errors import OUT_OF_SPACE, is_out_of_space
+
 from . import tables
 
 MANIFEST = "manifest.jsonl"
@@ -30,7 +32,66 @@ JSON_DIR = "json"
 FIELDS = ["input", "sha256", "status", "reason", "output", "warnings", "failed_checks", "seconds"]
 
 
+# --- errors -----------------------------------------------------------------------
+
+class BatchError(Exception):
+    """The batch itself cannot run (OUTDIR busy or unwritable)."""
+
+    exit_code = 2
+
+
+class OutOfSpace(BatchError):
+    """The output device is full: the run stops; run it again once there is space."""
+
+    exit_code = OUT_OF_SPACE
+
+
+class WriteFailed(Exception):
+    """A report's JSON could not be written (the file is failed, not ok)."""
+
+    def __init__(self, path: str, e: OSError):
+        self.out_of_space = is_out_of_space(e)
+        self.reason = f"write_failed: cannot write {path}: {e.strerror or e}"
+        super().__init__(self.reason)
+
+
+def out_of_space(e: OSError, what: str) -> OutOfSpace:
+    return OutOfSpace(f"no space left on the device writing {what}: {e.strerror or e}")
+
+
 # --- atomic files ------------------------------------------------------------------
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only portable way to read it is to set it
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()  # read once, at import: os.umask is process-wide
+
+
+def follow_umask(fd_or_path, directory: bool = False) -> None:
+    """mkstemp/mkdtemp make 0600/0700; outputs get the mode ``open`` would give them."""
+    mode = (0o777 if directory else 0o666) & ~UMASK
+    if isinstance(fd_or_path, int):
+        os.fchmod(fd_or_path, mode)
+    else:
+        os.chmod(fd_or_path, mode)
+
+
+def temp_file(folder: str, name: str) -> str:
+    """An empty temp file beside ``folder/name``, to be renamed over it."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="-" + name[:40])
+    follow_umask(fd)
+    os.close(fd)
+    return tmp
+
+
+def temp_dir(folder: str, prefix: str) -> str:
+    tmp = tempfile.mkdtemp(dir=folder, prefix=prefix)
+    follow_umask(tmp, directory=True)
+    return tmp
+
 
 @contextmanager
 def atomic_open(path: str, mode: str = "w", **kw) -> Iterator[io.IOBase]:
@@ -38,6 +99,7 @@ def atomic_open(path: str, mode: str = "w", **kw) -> Iterator[io.IOBase]:
     d = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(dir=d, prefix=".tmp-", suffix="-" + os.path.basename(path)[:40])
     try:
+        follow_umask(fd)
         with os.fdopen(fd, mode, **kw) as f:
             yield f
             f.flush()
@@ -123,7 +185,7 @@ class Manifest:
     def __init__(self, outdir: str):
         self.path = os.path.join(outdir, MANIFEST)
         self.records: dict[str, dict] = {}  # label → record, in first-seen order
-        self._f = None
+        self._fd: int | None = None
 
     def load(self) -> int:
         """Read what earlier runs committed; returns the number of lines dropped."""
@@ -158,18 +220,31 @@ class Manifest:
                 f.write(_line(self.records[lab]))
 
     def commit(self, rec: dict) -> None:
+        """Append one line and fsync it: the file's commit point.
+
+        Raw writes, not a buffered file: after a failed write (disk full)
+        nothing is left in a buffer to be flushed later, and the line the
+        next run sees is whole or torn (and dropped), never merged.
+        """
         rec = {k: rec.get(k) for k in FIELDS}
-        if self._f is None:
-            self._f = open(self.path, "a", encoding="utf-8", newline="\n")
-        self._f.write(_line(rec))
-        self._f.flush()
-        os.fsync(self._f.fileno())
+        if self._fd is None:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        data = _line(rec).encode("utf-8")
+        try:
+            while data:
+                data = data[os.write(self._fd, data):]
+            os.fsync(self._fd)
+        except OSError as e:
+            self.close()
+            if is_out_of_space(e):
+                raise out_of_space(e, self.path) from None
+            raise
         self.records[rec["input"]] = rec
 
     def close(self) -> None:
-        if self._f is not None:
-            self._f.close()
-            self._f = None
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _line(rec: dict) -> str:
@@ -229,8 +304,12 @@ def rebuild(outdir: str, manifest: Manifest, sqlite_path: str | None = None, *,
 
         ids: dict[str, str] = {}
         for rec in primaries(manifest):
-            with open(os.path.join(outdir, rec["output"]), encoding="utf-8") as f:
-                rep = json.load(f)
+            try:
+                with open(os.path.join(outdir, rec["output"]), encoding="utf-8") as f:
+                    rep = json.load(f)
+            except FileNotFoundError:  # deleted behind the run's back: the next run extracts it again
+                counts["missing_json"] = counts.get("missing_json", 0) + 1
+                continue
             rid = tables.report_id(rec["sha256"] or "")
             if rid in ids:  # two different files sharing 64 bits of sha256: use the whole hash
                 rid = rec["sha256"]

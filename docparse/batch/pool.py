@@ -33,7 +33,7 @@ class Task:
     path: str | None  # read by the worker
     data: bytes | None  # or given in memory (archive members)
     output: str | None = None  # where the worker writes the JSON (else it returns it)
-    chain: tuple[str, ...] = ()  # or an archive member the worker reads itself
+    chain: tuple[str | int, ...] = ()  # or an archive member the worker reads itself
 
 
 # --- in the worker ----------------------------------------------------------------
@@ -98,6 +98,8 @@ class _MemberError(Exception):
 def _run_one(fn: Callable, task: Task, timeout: float, limits, loader) -> dict:
     from docparse.errors import DocparseError, LimitExceeded
 
+    from .outputs import WriteFailed, write_report_path
+
     t0 = time.perf_counter()
     res: dict = {"status": "failed"}
     try:
@@ -112,15 +114,17 @@ def _run_one(fn: Callable, task: Task, timeout: float, limits, loader) -> dict:
             src = task.data if task.data is not None else task.path
         report = fn(src, filename=task.label, limits=limits)
         text, sha, warnings, failed = _counts(report)
-        res = {"status": "ok", "sha256": sha, "warnings": warnings, "failed_checks": failed}
+        done = {"status": "ok", "sha256": sha, "warnings": warnings, "failed_checks": failed}
         if task.output:
             # Written here, not in the parent: keeps the parent's per-file work
             # small, which is what lets throughput scale with --jobs.
-            from .outputs import write_report_path
-
-            write_report_path(task.output, text)
+            try:
+                write_report_path(task.output, text)
+            except OSError as e:
+                raise WriteFailed(task.output, e) from None
         else:
-            res["json"] = text
+            done["json"] = text
+        res = done  # ok only once the JSON is on disk (or on its way to the parent)
     except LimitExceeded as e:
         if e.limit == "max_seconds":
             res["reason"] = f"timeout after {timeout:g} s"
@@ -130,6 +134,9 @@ def _run_one(fn: Callable, task: Task, timeout: float, limits, loader) -> dict:
         res["reason"] = f"{e.reason}: {e}"
     except _MemberError as e:
         res["reason"] = f"corrupt: cannot read the zip member ({e})"
+    except WriteFailed as e:
+        res["reason"] = e.reason
+        res["out_of_space"] = e.out_of_space
     except MemoryError:
         res["reason"] = "memory limit exceeded"
         res["recycle"] = True  # the heap may be in a bad way: start afresh

@@ -11,17 +11,16 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from docparse.errors import is_out_of_space
+
 from . import inputs as inp
 from . import outputs as out
+from .outputs import BatchError, OutOfSpace, WriteFailed
 from .pool import DEFAULT_EXTRACTOR, Pool, Task, preload
 from .progress import Progress
 
 LOCK = ".lock"
 MAX_FAILED_SHOWN = 20  # failed inputs named in the summary; failures.csv has every one
-
-
-class BatchError(Exception):
-    """The batch itself cannot run (OUTDIR busy or unwritable)."""
 
 
 @dataclass
@@ -152,8 +151,17 @@ def run_batch(
         raise BatchError(f"cannot create {outdir}: {e.strerror}") from None
     summary = Summary(outdir=outdir)
     with _Lock(outdir):
-        return _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet,
-                           extractor, stop_after, summary, t_start, tuple(formats))
+        try:
+            return _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet,
+                               extractor, stop_after, summary, t_start, tuple(formats))
+        except (OSError, OutOfSpace) as err:
+            if isinstance(err, OSError) and not is_out_of_space(err):
+                raise
+            if isinstance(err, OSError):
+                err = out.out_of_space(err, err.filename or outdir)
+            out.remove_stale_temps(outdir)  # frees what the failed writes held
+            raise OutOfSpace(f"{err}; stopped after {summary.extracted_ok} report(s) this run, each one "
+                             "committed is complete: free space and run the same command again") from None
 
 
 def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet, extractor,
@@ -250,10 +258,18 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         def on_result(task: Task, res: dict) -> None:
             nonlocal done_count
             e, rel = by_id[task.id]
+            if res["status"] == "ok" and "json" in res:  # else the worker wrote it
+                try:
+                    out.write_report(outdir, rel, res["json"])
+                except OSError as err:
+                    failed = WriteFailed(rel, err)
+                    res = {"status": "failed", "reason": failed.reason, "out_of_space": failed.out_of_space,
+                           "seconds": res.get("seconds")}
+            if res.get("out_of_space"):
+                # Not committed at all: a resume once there is space extracts it again.
+                raise OutOfSpace(f"no space left on the device writing {os.path.join(outdir, rel)}")
             summary.extracted += 1
             if res["status"] == "ok":
-                if "json" in res:  # else the worker wrote it
-                    out.write_report(outdir, rel, res["json"])
                 rec = {"input": e.label, "sha256": e.sha256, "status": "ok", "reason": None, "output": rel,
                        "warnings": res.get("warnings"), "failed_checks": res.get("failed_checks"),
                        "seconds": res.get("seconds")}
@@ -288,6 +304,9 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         out.remove_orphans(outdir, manifest)
         summary.rows = out.rebuild(outdir, manifest, sqlite, formats=formats,
                                    code_of=lambda r: reason_code(r["reason"]))
+        missing = summary.rows.pop("missing_json", 0)
+        if missing:
+            summary.notes.append(f"{missing} report JSON(s) went missing during the run; run again to extract them")
     finally:
         manifest.close()
         for s, h in old_handlers.items():

@@ -12,12 +12,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import tempfile
 from collections import Counter
 
 from ...view.html import esc, page
 from ...view.svg import bars, histogram
-from ..outputs import atomic_write_text
+from ..outputs import atomic_write_text, temp_dir
 from . import Writer
 
 VIEW_DIR = "view"
@@ -72,7 +71,7 @@ class DashboardWriter(Writer):
         for n in os.listdir(outdir):  # left by a killed run
             if n.startswith(".tmp-view-"):
                 shutil.rmtree(os.path.join(outdir, n), ignore_errors=True)
-        self.tmp = tempfile.mkdtemp(dir=outdir, prefix=".tmp-view-")
+        self.tmp = temp_dir(outdir, ".tmp-view-")
         self.reports: dict[str, dict] = {}
         self.failing = Counter()  # rule → failed checks
         self.rates: list[float] = []  # execution rates (%) of the budget blocks' 年度资金总额 rows
@@ -122,7 +121,7 @@ class DashboardWriter(Writer):
         final = os.path.join(self.outdir, VIEW_DIR)
         old = None
         if os.path.exists(final):
-            old = tempfile.mkdtemp(dir=self.outdir, prefix=".tmp-view-old-")
+            old = temp_dir(self.outdir, ".tmp-view-old-")
             os.rename(final, os.path.join(old, VIEW_DIR))
         os.rename(self.tmp, final)
         self.tmp = None

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from decimal import Context, Decimal, InvalidOperation
 
 from ...errors import DocparseError
 from .. import tables as T
+from ..outputs import temp_dir
 from . import Writer
 from .cells import text
 
@@ -76,7 +76,7 @@ class ParquetWriter(Writer):
         for n in os.listdir(outdir):  # left by a killed run
             if n.startswith(".tmp-parquet-"):
                 shutil.rmtree(os.path.join(outdir, n), ignore_errors=True)
-        self.tmp = tempfile.mkdtemp(dir=outdir, prefix=".tmp-parquet-")
+        self.tmp = temp_dir(outdir, ".tmp-parquet-")
         self.cols = {n: c for n, c in tables.items() if n != "manifest"}
         self.schemas = {n: arrow_schema(c) for n, c in self.cols.items()}
         self.buf: dict[str, list[list]] = {n: [] for n in self.cols}
@@ -113,7 +113,7 @@ class ParquetWriter(Writer):
                 self._flush(n)
         old = None
         if os.path.exists(self.final):
-            old = tempfile.mkdtemp(dir=os.path.dirname(self.final), prefix=".tmp-parquet-old-")
+            old = temp_dir(os.path.dirname(self.final), ".tmp-parquet-old-")
             os.rename(self.final, os.path.join(old, DIR))
         os.rename(self.tmp, self.final)
         self.tmp = None

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import tempfile
 
 from .. import tables as T
+from ..outputs import temp_file
 from . import Writer
 from .cells import text
 
@@ -66,9 +66,7 @@ class SqliteWriter(Writer):
 
     def open(self, outdir, tables):
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        fd, self.tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-",
-                                        suffix="-" + os.path.basename(self.path)[:40])
-        os.close(fd)
+        self.tmp = temp_file(os.path.dirname(self.path), os.path.basename(self.path))
         self.con = sqlite3.connect(self.tmp)
         self.con.execute("PRAGMA journal_mode=OFF")  # a temp file: atomicity comes from the rename
         self.con.execute("PRAGMA synchronous=OFF")

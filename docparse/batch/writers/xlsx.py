@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 
 from ...errors import DocparseError
 from .. import tables as T
+from ..outputs import temp_file
 from . import Writer
 from .cells import text
 
@@ -72,8 +72,7 @@ class XlsxWriter(Writer):
             self.count[table] += 1
 
     def close(self):
-        fd, self.tmp = tempfile.mkstemp(dir=os.path.dirname(self.path), prefix=".tmp-", suffix="-" + NAME)
-        os.close(fd)
+        self.tmp = temp_file(os.path.dirname(self.path), NAME)
         self.wb.save(self.tmp)
         os.replace(self.tmp, self.path)
         self.tmp = None
