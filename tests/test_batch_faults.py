@@ -23,7 +23,6 @@ from click.testing import CliRunner
 
 import test_batch as tb
 from docparse.batch import run_batch
-from docparse.batch.command import batch
 from docparse.cli import main as cli_main
 from docparse.filenames import display
 
@@ -292,3 +291,26 @@ def test_member_labels_survive_a_json_round_trip(tmp_path):
               sqlite=str(db))
     m = tb.assert_consistent(tmp_path / "out", sqlite_path=str(db))
     assert f"{src}/b.zip::x.docx [member 2]" in m
+
+
+# --- temps a killed run left -----------------------------------------------------------------------
+
+def test_sqlite_temp_left_by_a_killed_run_is_removed_by_the_next(tmp_path):
+    elsewhere = tmp_path / "db"
+    elsewhere.mkdir()
+    code = textwrap.dedent(f"""
+        import os, signal
+        from docparse.batch.outputs import temp_file
+        print(temp_file({str(elsewhere)!r}, "t.db"), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # as a run killed while building the database
+    """)
+    p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    dead = Path(p.stdout.strip())
+    assert p.returncode == -9 and dead.exists()
+    from docparse.batch.outputs import temp_file
+
+    live = Path(temp_file(str(elsewhere), "t.db"))  # this process is alive: its temp stays
+    s = run_batch([str(_reports(tmp_path / "in", 2))], str(tmp_path / "out"), jobs=1, extractor=tb.FAKE,
+                  progress=False, quiet=True, sqlite=str(elsewhere / "t.db"))
+    assert s.exit_code == 0
+    assert sorted(x.name for x in elsewhere.iterdir()) == sorted(["t.db", live.name])

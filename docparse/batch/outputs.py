@@ -80,11 +80,40 @@ def follow_umask(fd_or_path, directory: bool = False) -> None:
 
 
 def temp_file(folder: str, name: str) -> str:
-    """An empty temp file beside ``folder/name``, to be renamed over it."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix="-" + name[:40])
+    """An empty temp file beside ``folder/name``, to be renamed over it. Its name
+    carries the owner's pid: outside OUTDIR (no lock there) only a dead
+    owner's temp is removed (``remove_dead_temps``)."""
+    remove_dead_temps(folder, name)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".tmp-{os.getpid()}-", suffix="-" + name[:40])
     follow_umask(fd)
     os.close(fd)
     return tmp
+
+
+def remove_dead_temps(folder: str, name: str) -> None:
+    """The temps of ``folder/name`` whose owner died before renaming them (SIGKILL)."""
+    suffix = "-" + name[:40]
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for n in names:
+        pid = n[5:].split("-", 1)[0]
+        if n.startswith(".tmp-") and n.endswith(suffix) and pid.isdigit() and not _alive(int(pid)):
+            try:
+                os.unlink(os.path.join(folder, n))
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process: alive
+    return True
 
 
 def temp_dir(folder: str, prefix: str) -> str:

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 
-from ..document import Cell, Document, Paragraph, Table
+from ..document import Cell, Document, Paragraph, ReaderWarning, Table
 from ..errors import CorruptFile, UnsupportedFormat
 from ..limits import Deadline, Limits
+from .altchunk import Chunks
 from .numbering import Numberer
 from .ooxml import Package, parse_xml
 
@@ -24,6 +25,8 @@ MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fall
 _P, _TBL, _TR, _TC, _T, _VAL = (W + t for t in ("p", "tbl", "tr", "tc", "t", "val"))
 _PSTYLE, _OUTLINE, _NUMID, _ILVL = (W + t for t in ("pStyle", "outlineLvl", "numId", "ilvl"))
 _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDCOL = (W + t for t in ("gridSpan", "vMerge", "gridBefore", "gridCol"))
+_ALTCHUNK = W + "altChunk"
+_RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _TEXT_TAGS = (_T, W + "tab", W + "br", W + "cr", W + "noBreakHyphen", W + "sym")
 # Containers a paragraph or table can sit in and still be part of the flow.
 _WRAPPERS = tuple(W + t for t in ("sdt", "sdtContent", "customXml", "smartTag", "ins", "moveTo"))
@@ -185,13 +188,21 @@ class _Tbl(list):
 
 # The elements the walk looks at; everything else (run and cell formatting,
 # bookmarks, drawings' geometry) is never turned into a Python object.
-_WALK = (_P, _TBL, _TR, _TC, *_TEXT_TAGS, _PSTYLE, _OUTLINE, _NUMID, _ILVL, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDCOL)
+_WALK = (_P, _TBL, _TR, _TC, *_TEXT_TAGS, _PSTYLE, _OUTLINE, _NUMID, _ILVL, _GRIDSPAN, _VMERGE, _GRIDBEFORE, _GRIDCOL,
+         _ALTCHUNK)
+
+
+class _Chunk(str):
+    """A body-level altChunk: the relationship id of its part."""
 
 
 class _Reader:
-    def __init__(self, pkg: Package, deadline: Deadline):
+    def __init__(self, pkg: Package, deadline: Deadline, limits: Limits):
         self.deadline = deadline
         self._pkg = pkg
+        self.chunks = Chunks(pkg, limits)
+        self.warnings: list[ReaderWarning] = []
+        self.unread: list[str] = []  # why each embedded chunk was not read
         self._numberer: Numberer | None = None
         self.styles = _Styles(None)
 
@@ -335,6 +346,12 @@ class _Reader:
                     continue
                 placed[el] = table
                 para = cell = row = None
+            elif tag == _ALTCHUNK:
+                if _owner(el, placed) is None:
+                    top.append(_Chunk(el.get(_RID) or ""))
+                else:
+                    self.warnings.append(ReaderWarning(
+                        "docx.altchunk_unread", "an embedded chunk (altChunk) inside a table is not read"))
             elif table is not None and tag == _GRIDCOL:
                 # tblGrid/gridCol of this table, not of a tblGridChange inside it
                 if placed.get(el.getparent().getparent(), _OUTSIDE) is table:
@@ -412,7 +429,14 @@ class _Reader:
     def blocks(self, top: list) -> list:
         blocks = []
         for item in top:
-            if isinstance(item, _Para):
+            if isinstance(item, _Chunk):
+                chunk, warnings, why = self.chunks.read(item)
+                blocks.extend(chunk)
+                self.warnings.extend(warnings)
+                if why:
+                    self.unread.append(why)
+                    self.warnings.append(ReaderWarning("docx.altchunk_unread", why))
+            elif isinstance(item, _Para):
                 # A manual line break (w:br) starts a new line as a reader sees
                 # it: split so that a heading after it stands alone.
                 for line in item.text.split("\n"):
@@ -488,8 +512,11 @@ def read_docx(data: bytes, limits: Limits) -> Document:
     body = root.find(W + "body")
     if body is None:
         raise CorruptFile("word/document.xml has no body")
-    reader = _Reader(pkg, deadline)
+    reader = _Reader(pkg, deadline, limits)
     top, paras = reader.walk(body)
     reader.load_styles({p.style_id for p in paras} - {None})
     reader.finish(paras)
-    return Document(blocks=reader.blocks(top), format="docx", pages=_pages(pkg))
+    blocks = reader.blocks(top)
+    if reader.unread and not blocks:  # the chunk was the whole document
+        raise UnsupportedFormat(f"the document's content is {reader.unread[0]}")
+    return Document(blocks=blocks, format="docx", pages=_pages(pkg), warnings=reader.warnings)

@@ -381,9 +381,13 @@ def _blocks(items) -> list:
 
 
 def parse(text: str):
-    """The lxml tree of an HTML text (no network, no huge trees, comments dropped)."""
+    """The lxml tree of an HTML text (no network, comments dropped).
+
+    huge_tree: without it libxml2 silently drops everything from a text node
+    over 10 MB on; the page's size is bounded by max_xml_bytes already.
+    """
     parser = lxml.html.HTMLParser(
-        encoding="utf-8", no_network=True, huge_tree=False, remove_comments=True, remove_pis=True,
+        encoding="utf-8", no_network=True, huge_tree=True, remove_comments=True, remove_pis=True,
         recover=True, default_doctype=False, collect_ids=False,
     )
     try:
