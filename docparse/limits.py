@@ -32,6 +32,13 @@ class Limits:
     # Cells of one table (a workbook sheet's used area, merges clipped to it): a
     # real form sheet has a few thousand; 16,384 columns × many rows is not one.
     max_cells_per_table: int = 500_000
+    # Table cells in the whole document (.docx, HTML, PDF): a unit's file of
+    # 100 project forms has ~20,000; past this the layout's cost, not the
+    # report, is what grows (3.3M empty w:tc in a 92 KB .docx took 1.5 GB).
+    max_cells: int = 200_000
+    # PDF ruling segments in the whole document: a ruled form page has a few
+    # hundred; 2000 pages × 9000 (a 508 KB file) took 2.7 GB to lay out.
+    max_segments: int = 1_000_000
 
     @classmethod
     def names(cls) -> list[str]:

@@ -248,3 +248,64 @@ def grid_pdf(n: int = 300, step: float = 2.5) -> bytes:
         _stream(b"\n".join(ops)),
         b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
     ])
+
+
+# -- inputs at the scale limits (bench/bounds.py, tests/test_bounds.py) ---------
+def ruled_pages_pdf(pages: int = 2000, lines: int = 9000, text: bool = True) -> bytes:
+    """Many pages sharing one content stream of ``lines`` short ruling segments
+    (small on disk, costly to lay out): the probe's 2000 × 9000 file is 508 KB."""
+    ops = [b"0.2 w"]
+    for i in range(lines):
+        x, y = 20 + (i % 90) * 6, 20 + (i // 90) * 8 % 800
+        ops.append(b"%d %d m %d %d l S" % (x, y, x + 5, y))
+    if text:
+        ops.append(b"BT /F1 10 Tf 30 810 Td (page) Tj ET")
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b""]
+    kids = []
+    for k in range(pages):
+        kids.append(b"%d 0 R" % (k + 5))
+    objs[1] = b"<</Type/Pages/Kids[" + b" ".join(kids) + b"]/Count %d>>" % pages
+    objs.append(_stream(zlib.compress(b"\n".join(ops)), b"/Filter/FlateDecode"))  # 3
+    objs.append(b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>")  # 4
+    for _ in range(pages):
+        objs.append(b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 3 0 R"
+                    b"/Resources<</Font<</F1 4 0 R>>>>>>")
+    return pdf(objs)
+
+
+def text_pages_pdf(pages: int = 1000, lines_per_page: int = 50) -> bytes:
+    """Pages of plain text lines (a long report), to see the cost grow with pages."""
+    lines = b"".join(b"BT /F1 10 Tf 40 %d Td (line %d of the page, some words here) Tj ET\n" % (800 - 14 * i, i)
+                     for i in range(lines_per_page))
+    objs = [b"<</Type/Catalog/Pages 2 0 R>>", b""]
+    objs[1] = b"<</Type/Pages/Kids[" + b" ".join(b"%d 0 R" % (k + 5) for k in range(pages)) + b"]/Count %d>>" % pages
+    objs.append(_stream(zlib.compress(lines), b"/Filter/FlateDecode"))
+    objs.append(b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>")
+    for _ in range(pages):
+        objs.append(b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 3 0 R"
+                    b"/Resources<</Font<</F1 4 0 R>>>>>>")
+    return pdf(objs)
+
+
+def empty_cells_docx(cells: int = 3_300_000, per_row: int = 50) -> bytes:
+    """One table of ``cells`` empty w:tc (compresses to ~90 KB)."""
+    row = "<w:tr>" + "<w:tc/>" * per_row + "</w:tr>"
+    return docx(body("<w:tbl>" + row * (cells // per_row) + "</w:tbl>"))
+
+
+def vmerge_docx(cells: int = 490_000, per_row: int = 10) -> bytes:
+    """A table whose every cell below the first row continues a vertical merge."""
+    first = "<w:tr>" + '<w:tc><w:tcPr><w:vMerge w:val="restart"/></w:tcPr><w:p/></w:tc>' * per_row + "</w:tr>"
+    cont = "<w:tr>" + "<w:tc><w:tcPr><w:vMerge/></w:tcPr><w:p/></w:tc>" * per_row + "</w:tr>"
+    return docx(body("<w:tbl>" + first + cont * (cells // per_row - 1) + "</w:tbl>"))
+
+
+def tables_html(mb: int = 23) -> bytes:
+    """Plain tables of short cells, ``mb`` MB of markup."""
+    one = ("<table>" + ("<tr>" + "<td>12.5</td>" * 10 + "</tr>") * 200 + "</table>\n").encode()
+    return b"<html><body>" + one * (mb * 1024 * 1024 // len(one)) + b"</body></html>"
+
+
+def rowspan_html(span: int = 65535, rows: int = 200) -> bytes:
+    cells = "".join(f'<td rowspan="{span}">x</td>' for _ in range(50))
+    return f"<html><body><table>{('<tr>' + cells + '</tr>') * rows}</table></body></html>".encode()

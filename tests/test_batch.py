@@ -44,6 +44,11 @@ def fake_extract(source, *, filename=None, limits=None):
         time.sleep(3600)
     if data.startswith(b"EXIT"):
         os._exit(3)
+    if data.startswith(b"ABRT"):
+        import faulthandler
+
+        faulthandler.disable()  # pytest's, inherited by the fork: no dump for an abort on purpose
+        os.abort()  # as C code does when an allocation fails under RLIMIT_AS
     if data.startswith(b"KILL"):
         os.kill(os.getpid(), signal.SIGKILL)
     if data.startswith(b"HOG"):

@@ -314,3 +314,18 @@ def test_sqlite_temp_left_by_a_killed_run_is_removed_by_the_next(tmp_path):
                   progress=False, quiet=True, sqlite=str(elsewhere / "t.db"))
     assert s.exit_code == 0
     assert sorted(x.name for x in elsewhere.iterdir()) == sorted(["t.db", live.name])
+
+
+def test_worker_aborted_under_its_memory_ceiling_is_a_memory_failure(tmp_path):
+    from docparse.batch.runner import reason_code
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.docx").write_bytes(b"ABRT")
+    (src / "b.docx").write_bytes(tb.fake_report_bytes("b"))
+    s = run_batch([str(src)], str(tmp_path / "out"), jobs=1, extractor=tb.FAKE, progress=False, quiet=True,
+                  memory_mb=1024)
+    m = tb.assert_consistent(tmp_path / "out")
+    reason = m[str(src / "a.docx")]["reason"]
+    assert reason.startswith("memory limit exceeded") and "1024 MB" in reason and reason_code(reason) == "memory_limit"
+    assert m[str(src / "b.docx")]["status"] == "ok" and s.exit_code == 1

@@ -217,7 +217,11 @@ class _Worker:
         self.ntasks = 0
 
 
-def _death_reason(exitcode: int | None) -> str:
+def _death_reason(exitcode: int | None, memory_mb: int | None = None) -> str:
+    if exitcode == -signal.SIGABRT and memory_mb:
+        # Under RLIMIT_AS a failed allocation in C code (pdfium, libxml2, the
+        # interpreter itself) ends in abort(), not in a Python MemoryError.
+        return f"memory limit exceeded (the worker aborted, signal 6, under its {memory_mb} MB ceiling)"
     if exitcode is not None and exitcode < 0:
         return f"worker crashed (signal {-exitcode})"
     return f"worker crashed (exit code {exitcode})"
@@ -352,7 +356,7 @@ class Pool:
             self._retire(w, kill=True)
             self.replaced += 1
             if task is not None:
-                on_result(task, {"status": "failed", "reason": _death_reason(w.proc.exitcode),
+                on_result(task, {"status": "failed", "reason": _death_reason(w.proc.exitcode, self.memory_mb),
                                  "seconds": round(time.monotonic() - started, 3)})
             return
         if w.tasks and time.monotonic() - w.started >= self.timeout:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 
 from ..document import Cell, Document, Paragraph, ReaderWarning, Table
-from ..errors import CorruptFile, UnsupportedFormat
+from ..errors import CorruptFile, LimitExceeded, UnsupportedFormat
 from ..limits import Deadline, Limits
 from .altchunk import Chunks
 from .numbering import Numberer
@@ -201,6 +201,7 @@ class _Reader:
         self.deadline = deadline
         self._pkg = pkg
         self.chunks = Chunks(pkg, limits)
+        self.max_cells = limits.max_cells
         self.warnings: list[ReaderWarning] = []
         self.unread: list[str] = []  # why each embedded chunk was not read
         self._numberer: Numberer | None = None
@@ -259,6 +260,7 @@ class _Reader:
         para = cell = row = table = None  # whose properties the next pPr/tcPr/trPr/tblGrid values are
         flow = None  # the last body or cell paragraph: a text box's paragraphs are inside it
         check = self.deadline.check
+        cells_left = self.max_cells
         for el in body.iter(_WALK):
             tag = el.tag
             if tag == _T:
@@ -301,6 +303,9 @@ class _Reader:
                 if owner is _OUTSIDE:
                     owner = _owner(el, placed)
                 if type(owner) is _Row:
+                    cells_left -= 1
+                    if cells_left < 0:
+                        raise LimitExceeded("max_cells", f"the document has more than {self.max_cells} table cells")
                     cell = _Cell()
                     if owner.table.depth:
                         cell.depth = owner.table.depth

@@ -398,9 +398,15 @@ def parse(text: str):
         raise CorruptFile(f"not a readable HTML page: {msg}") from None
 
 
+_CELL_TAG = regex.compile(rb"<t[dh][\s>/]", regex.I)
+
+
 def read_html(data: bytes, limits: Limits) -> Document:
     if len(data) > limits.max_xml_bytes:  # the tree costs many times the markup
         raise LimitExceeded("max_xml_bytes", f"the HTML page is {len(data)} bytes > {limits.max_xml_bytes}")
+    cells = len(_CELL_TAG.findall(data))  # before parsing: the tree is what costs
+    if cells > limits.max_cells:
+        raise LimitExceeded("max_cells", f"the HTML page has {cells} table cells > {limits.max_cells}")
     deadline = Deadline(limits.max_seconds)  # decoding and parsing count too
     text, encoding, warnings = decode(data)
     if not text.strip():

@@ -76,6 +76,7 @@ class PdfiumSource:
             self.close()
             raise LimitExceeded("max_pages", f"{self.page_count} pages > {limits.max_pages}")
         self.chars_read = 0  # for max_chars: all pages are held until layout
+        self.segments_read = 0  # for max_segments
         self.deadline = None  # read_pdf's Deadline, checked in per-object loops
         self._rect = raw.FS_RECTF()
         self._f = [ctypes.c_float() for _ in range(4)]
@@ -96,6 +97,8 @@ class PdfiumSource:
             width, height = page.get_size()
             out = PageData(index + 1, width, height)
             self._objects(page.raw, height, out)
+            self._check(out)
+            self.segments_read += len(out.hsegs) + len(out.vsegs)
             textpage = page.get_textpage()
             try:
                 self._chars(textpage.raw, height, out)
@@ -104,6 +107,13 @@ class PdfiumSource:
         finally:
             page.close()
         return out
+
+    def _check(self, out: PageData) -> None:
+        if self.deadline is not None:
+            self.deadline.check()
+        if self.segments_read + len(out.hsegs) + len(out.vsegs) > self.limits.max_segments:
+            raise LimitExceeded("max_segments", f"more than {self.limits.max_segments} ruling segments by page "
+                                f"{out.number}")
 
     def _chars(self, tp, height: float, out: PageData) -> None:
         raw = self._raw
@@ -151,8 +161,8 @@ class PdfiumSource:
         n = raw.FPDFPage_CountObjects(pg)
         path_t, image_t = raw.FPDF_PAGEOBJ_PATH, raw.FPDF_PAGEOBJ_IMAGE
         for k in range(n):
-            if k & 1023 == 1023 and self.deadline is not None:
-                self.deadline.check()  # a page can hold millions of objects
+            if k & 1023 == 1023:
+                self._check(out)  # a page can hold millions of objects
             obj = raw.FPDFPage_GetObject(pg, k)
             typ = raw.FPDFPageObj_GetType(obj)
             if typ == path_t:
@@ -177,8 +187,8 @@ class PdfiumSource:
         x, y = self._f[0], self._f[1]
         start = prev = None
         for k in range(nseg):
-            if k & 4095 == 4095 and self.deadline is not None:
-                self.deadline.check()
+            if k & 4095 == 4095:
+                self._check(out)
             seg = raw.FPDFPath_GetPathSegment(obj, k)
             if not raw.FPDFPathSegment_GetPoint(seg, x, y):
                 continue

@@ -81,11 +81,14 @@ def join_lines(a: str, b: str) -> str:
     A number too long for a narrow cell wraps mid-number (``186.45230`` |
     ``0``): digits (or a decimal point) on both sides join without a space.
     """
-    if a and b and a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum():
-        if a[-1] in _NUM and b[0] in _NUM:
-            return a + b
-        return a + " " + b
-    return a + b
+    return a + _glue(a[-1:], b[:1]) + b
+
+
+def _glue(last: str, first: str) -> str:
+    """What goes between a line ending in ``last`` and the next starting with ``first``."""
+    if last and first and last.isascii() and last.isalnum() and first.isascii() and first.isalnum():
+        return "" if last in _NUM and first in _NUM else " "
+    return ""
 
 
 _NUM = set("0123456789.")
@@ -329,10 +332,16 @@ def _usual_pitch(lines: list[Line]) -> float:
 
 
 def paragraph_text(lines: list[Line]) -> str:
-    text = lines[0].text
+    """``join_lines`` over all the lines, in linear time (a paragraph can be pages long)."""
+    parts = [lines[0].text]
+    last = parts[0][-1:]
     for ln in lines[1:]:
-        text = join_lines(text, ln.text)
-    return text
+        t = ln.text
+        if t:
+            parts.append(_glue(last, t[:1]))
+            parts.append(t)
+            last = t[-1]
+    return "".join(parts)
 
 
 def bbox_of(lines: list[Line]) -> tuple:
