@@ -29,6 +29,9 @@ CASES = {
     "pdf-text-1000-full": (lambda: samples.text_pages_pdf(1000, 50), ".pdf"),
     "html-23mb": (lambda: samples.tables_html(23), ".html"),
     "docx-3.3m-empty-tc": (lambda: samples.empty_cells_docx(3_300_000), ".docx"),
+    "docx-199k-cells": (lambda: samples.vmerge_docx(199_000), ".docx"),  # just under max_cells
+    "html-199k-cells": (lambda: samples.tables_html(2.6), ".html"),  # just under max_cells
+    "html-23mb-paragraphs": (lambda: samples.paragraphs_html(23), ".html"),
     "docx-490k-vmerge": (lambda: samples.vmerge_docx(490_000), ".docx"),
     "html-rowspan-65535": (lambda: samples.rowspan_html(65535), ".html"),
 }

@@ -300,10 +300,16 @@ def vmerge_docx(cells: int = 490_000, per_row: int = 10) -> bytes:
     return docx(body("<w:tbl>" + first + cont * (cells // per_row - 1) + "</w:tbl>"))
 
 
-def tables_html(mb: int = 23) -> bytes:
+def tables_html(mb: float = 23) -> bytes:
     """Plain tables of short cells, ``mb`` MB of markup."""
     one = ("<table>" + ("<tr>" + "<td>12.5</td>" * 10 + "</tr>") * 200 + "</table>\n").encode()
-    return b"<html><body>" + one * (mb * 1024 * 1024 // len(one)) + b"</body></html>"
+    return b"<html><body>" + one * int(mb * 1024 * 1024 // len(one)) + b"</body></html>"
+
+
+def paragraphs_html(mb: float = 23) -> bytes:
+    """Short paragraphs, ``mb`` MB of markup."""
+    one = "<p>第一部分 预算执行情况 12.5 万元</p>\n".encode()
+    return b"<html><body>" + one * int(mb * 1024 * 1024 // len(one)) + b"</body></html>"
 
 
 def rowspan_html(span: int = 65535, rows: int = 200) -> bytes:
