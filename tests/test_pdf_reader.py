@@ -803,3 +803,41 @@ def test_data_row_cut_mid_name_and_mid_numbers_goes_on():
     p1 = _page_with_table(1, [72, 90, 122], [head, ["局机关及二级", "1965.17", ""]], xs)
     p2 = _page_with_table(2, [72, 90, 108], [["机构汇总", "3162", ""], ["局机关", "1.00", ""]], xs)
     assert _rows([p1, p2])[1:] == [["局机关及二级机构汇总", "1965.173162", ""], ["局机关", "1.00", ""]]
+
+
+# -- page breaks in indicator tables (pub-f4 forms) ------------------------------------
+_IND_XS = (60, 110, 200, 300, 360)
+
+
+def _merged_group_page():
+    """Header, then a level-1 and a level-2 label each merged over the page's last two rows."""
+    p1 = _page_with_table(1, [72, 90, 130, 170], [["一级", "二级", "指标", "值"], ["效益", "社会效益", "指标甲", "90%"],
+                                                  ["", "", "指标乙", "91%"]], _IND_XS)
+    p1.hsegs = [h for h in p1.hsegs if not (h[0] == 130 and h[1] in (60, 110))]
+    return p1
+
+
+def test_fresh_row_with_only_its_label_after_a_break_is_not_the_cut_row():
+    # 生态效益 (an indicator group left empty) starts page 2: its own row, not
+    # the rest of 社会效益 above it.
+    p2 = _page_with_table(2, [72, 100, 130], [["", "生态效益", "", ""], ["", "可持续", "指标丙", "92%"]], _IND_XS)
+    b = TableBuild(_filled(_merged_group_page()))
+    b.add(_filled(p2))
+    texts = sorted(c.text for c in b.cells if "效益" in c.text)
+    assert texts == ["效益", "生态效益", "社会效益"]
+    (social,) = [c for c in b.cells if c.text == "社会效益"]
+    assert (social.r, social.rs) == (1, 2)
+
+
+def test_label_written_one_character_a_line_goes_on_over_a_break():
+    xs = _IND_XS  # one centred character a line, room on both sides: 满|意 … 度|指|标
+    p1 = _page_with_table(1, [72, 90, 130, 170], [["一", "二级", "指标", "值"], ["", "服务对象", "指标甲", "90%"],
+                                                  ["", "", "指标乙", "91%"]], xs)
+    p1.hsegs = [h for h in p1.hsegs if not (h[0] == 130 and h[1] in (60, 110))]
+    p1.chars += text_chars("满", 80, 141) + text_chars("意", 80, 155)  # down to the cell's foot
+    p2 = _page_with_table(2, [72, 130], [["", "", "……", ""]], xs)
+    p2.chars += text_chars("度", 80, 76) + text_chars("指", 80, 90) + text_chars("标", 80, 104)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith("满")]
+    assert fold(label.text).replace("\n", "") == "满意度指标" and label.rs == 3

@@ -453,6 +453,8 @@ class TableBuild:
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text and top.rs > 1 and cell.text[0] in "（(" and _new_paragraph(top, cell):
                 top.text = _join_text(top, cell)  # a merged label's note in brackets
+            elif cell.text and top.rs > 1 and _vertical_cut(top, cell):
+                top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
@@ -537,7 +539,12 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
     n = sum(1 for c in first if c.text)
     m = sum(1 for c in match if c.text)
     if n <= 1 and n < m:
-        return True
+        # ... unless that text stands under a label that had ended with room
+        # to spare below it: a fresh row with only its label filled (生态效益指标
+        # under 社会效益指标, an indicator row left empty), not the rest of a
+        # cut cell (whose text, cut by the page, runs down to its foot).
+        return not any(c.text and top.text and not top.full_end and not _wraps(top, c) and _room_below(top)
+                       for c, top in pairs)
     # Or several cells go on, each under text, and some was cut mid-phrase
     # (LibreOffice may leave a line's room under a cut cell, so not only
     # open ends): all of them cut so, or most cells already ended.
@@ -574,6 +581,22 @@ def _number_cut(top: GCell, cell: GCell) -> bool:
     if not (a and b.isdigit() and (a[-1].isdigit() or a[-1] == ".") and _NUMBER.fullmatch(a + b)):
         return False
     return a.endswith(".") or (top.full_end and _wraps(top, cell))
+
+
+def _room_below(cell: GCell) -> bool:
+    """Room for two more lines under the cell's text."""
+    return bool(cell.lines) and cell.bottom - cell.lines[-1].bottom > 2 * cell.lines[-1].size
+
+
+def _vertical_cut(top: GCell, cell: GCell) -> bool:
+    """A label set one character a line, cut by the break: its last lines
+    single characters down to the cell's foot, the next page's first line a
+    single character too, the words cut mid-phrase."""
+    if len(top.lines) < 2 or not cell.lines:
+        return False
+    last = top.lines[-1]
+    single = all(len(fold(ln.text)) == 1 for ln in (*top.lines[-2:], cell.lines[0]))
+    return single and top.bottom - last.bottom < 1.5 * last.size and _cjk_seam(top.text, cell.text)
 
 
 def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
