@@ -841,3 +841,18 @@ def test_label_written_one_character_a_line_goes_on_over_a_break():
     b.add(_filled(p2))
     (label,) = [c for c in b.cells if c.text.startswith("满")]
     assert fold(label.text).replace("\n", "") == "满意度指标" and label.rs == 3
+
+
+def test_label_one_character_a_line_ending_at_a_break_stays_apart_from_the_next_group():
+    # 效|益 fills its cell down to the page foot; page 2 starts a fresh group
+    # (满|意 beside its own sub-label): two labels, not 效益满意.
+    p1 = _page_with_table(1, [72, 90, 130, 170], [["一", "二级", "指标", "值"], ["", "服务对象", "指标甲", "90%"],
+                                                  ["", "", "指标乙", "91%"]], _IND_XS)
+    p1.hsegs = [h for h in p1.hsegs if not (h[0] == 130 and h[1] in (60, 110))]
+    p1.chars += text_chars("效", 80, 141) + text_chars("益", 80, 155)
+    p2 = _page_with_table(2, [72, 130], [["", "满意对象", "指标丙", "92%"]], _IND_XS)
+    p2.chars += text_chars("满", 80, 76) + text_chars("意", 80, 90)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    labels = sorted(fold(c.text).replace("\n", "") for c in b.cells if c.c == 0 and c.r > 0)
+    assert labels == ["效益", "满意"]

@@ -453,7 +453,7 @@ class TableBuild:
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text and top.rs > 1 and cell.text[0] in "（(" and _new_paragraph(top, cell):
                 top.text = _join_text(top, cell)  # a merged label's note in brackets
-            elif cell.text and top.rs > 1 and _vertical_cut(top, cell):
+            elif cell.text and top.rs > 1 and _vertical_cut(top, cell) and _group_goes_on(first, match, i):
                 top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
                 continue
@@ -581,6 +581,19 @@ def _number_cut(top: GCell, cell: GCell) -> bool:
     if not (a and b.isdigit() and (a[-1].isdigit() or a[-1] == ".") and _NUMBER.fullmatch(a + b)):
         return False
     return a.endswith(".") or (top.full_end and _wraps(top, cell))
+
+
+def _group_goes_on(first: list[GCell], match: list, i: int) -> bool:
+    """Is the row's next label empty under a merged one, or the rest of it
+    (服务对象满意度指 | 标): the same group going on? A fresh group names its
+    own sub-label beside its label."""
+    nxt = i + 1
+    if nxt >= len(first) or match[nxt] is None:
+        return False
+    cell, top = first[nxt], match[nxt]
+    if not cell.text:
+        return top.rs > 1
+    return _goes_on(top, cell) or _cut_mid_phrase(top, cell)
 
 
 def _room_below(cell: GCell) -> bool:
