@@ -543,8 +543,9 @@ def _row_goes_on(last_row: list[GCell], first: list[GCell], match: list[GCell]) 
         # to spare below it: a fresh row with only its label filled (生态效益指标
         # under 社会效益指标, an indicator row left empty), not the rest of a
         # cut cell (whose text, cut by the page, runs down to its foot).
+        # A note in brackets under it (效益目标 | （预期实现的效益）) is its rest.
         return not any(c.text and top.text and not top.full_end and not _wraps(top, c) and _room_below(top)
-                       for c, top in pairs)
+                       and not _new_paragraph(top, c) for c, top in pairs)
     # Or several cells go on, each under text, and some was cut mid-phrase
     # (LibreOffice may leave a line's room under a cut cell, so not only
     # open ends): all of them cut so, or most cells already ended.
