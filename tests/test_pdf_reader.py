@@ -856,3 +856,15 @@ def test_label_one_character_a_line_ending_at_a_break_stays_apart_from_the_next_
     b.add(_filled(p2))
     labels = sorted(fold(c.text).replace("\n", "") for c in b.cells if c.c == 0 and c.r > 0)
     assert labels == ["效益", "满意"]
+
+
+def test_next_blocks_header_after_a_break_keeps_its_first_label():
+    # The last income row's name fills its cell at the page foot; page 2
+    # starts the fixed-assets block on other column lines: 机构名称 is that
+    # header's own label, not the rest of the name above.
+    p1 = _page_with_table(1, [72, 90, 108], [["机构", "合计", "财政"], ["研究所研", "72961.05", "33186.39"]],
+                          (60, 110, 200, 300))
+    p2 = _page_with_table(2, [72, 90, 108], [["机构名称", "固定资产合计", "其中：", "其他"], ["局机关", "1.00", "1.00", "0.00"]],
+                          (60, 110, 150, 250, 300))
+    rows = _rows([p1, p2])
+    assert rows[1][0] == "研究所研" and rows[2][0] == "机构名称"

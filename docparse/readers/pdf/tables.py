@@ -442,6 +442,13 @@ class TableBuild:
         # labels). Not percentages nor whole scores (5 | 5): indicator rows
         # share merged labels.
         data_row = any(m is not None and _is_amount(c.text) and _is_amount(m.text) for c, m in zip(first, match))
+        # Most cells with text on other column lines than the data row above:
+        # the header of the table's next block (机构名称 | 固定资产合计 | 其中：
+        # after the last income row), whose first label is its own. (Under a
+        # header row it is the header's cut rest: 三公经费合 | 计.)
+        texts = [m for c, m in zip(first, match) if c.text]
+        new_block = (sum(1 for m in texts if m is None) >= max(2, (len(texts) + 1) // 2)
+                     and any(_is_amount(c.text) for c in self._last_row))
         absorbed = set()
         for i, (cell, top) in enumerate(zip(first, match)):
             if top is None:
@@ -449,7 +456,8 @@ class TableBuild:
             # The cell beside a value under a value is the fresh row's own
             # name (“三公”经费控制率 | 资金使用合规率 beside ≥90% | ≥90%).
             own = i + 1 < len(first) and _values(first[i + 1], match[i + 1])
-            if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row and not own)):
+            if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row
+                                                                     and not own and not new_block)):
                 top.text = _join_text(top, cell)  # its text overflowed
             elif cell.text and top.rs > 1 and cell.text[0] in "（(" and _new_paragraph(top, cell):
                 top.text = _join_text(top, cell)  # a merged label's note in brackets
