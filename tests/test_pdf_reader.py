@@ -868,3 +868,30 @@ def test_next_blocks_header_after_a_break_keeps_its_first_label():
                           (60, 110, 150, 250, 300))
     rows = _rows([p1, p2])
     assert rows[1][0] == "研究所研" and rows[2][0] == "机构名称"
+
+
+def test_fresh_indicator_beside_its_own_nature_and_values_is_not_joined_to_the_name_above():
+    xs = (60, 110, 160, 220, 260)  # name | nature | target | score
+    p1 = _page_with_table(1, [72, 90, 108], [["名称", "性质", "指标值", "分值"], ["维修里程", "=", "≥88%", "32"]], xs)
+    p2 = _page_with_table(2, [72, 90], [["培训人次", "≥", "≥89%", "18"]], xs)
+    assert [r[0] for r in _rows([p1, p2])] == ["名称", "维修里程", "培训人次"]
+
+
+def test_label_with_its_bracket_left_open_at_a_break_goes_on():
+    xs = (60, 140, 220, 280)
+    p1 = _page_with_table(1, [72, 90, 108], [["一级", "指标", "值"], ["满意度指标（10", "群众满意度", "≥83%"]], xs)
+    p2 = _page_with_table(2, [72, 90], [["分）", "受益人口", "≥81%"]], xs)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith("满意度")]
+    assert label.text.replace("\n", "") == "满意度指标（10分）" and label.rs == 2
+
+
+def test_weight_in_brackets_under_a_label_filling_its_cell_at_a_break_goes_on():
+    xs = (60, 110, 200, 260)
+    p1 = _page_with_table(1, [72, 90, 108], [["一级", "指标", "分值"], ["产出指标", "维修里程", "32"]], xs)
+    p2 = _page_with_table(2, [72, 90], [["(50分)", "培训人次", "18"]], xs)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith("产出")]
+    assert fold(label.text).replace("\n", "") == "产出指标(50分)" and label.rs == 2

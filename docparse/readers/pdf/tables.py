@@ -456,11 +456,13 @@ class TableBuild:
             # The cell beside a value under a value is the fresh row's own
             # name (“三公”经费控制率 | 资金使用合规率 beside ≥90% | ≥90%).
             own = i + 1 < len(first) and _values(first[i + 1], match[i + 1])
-            if cell.text and _goes_on(top, cell) and (top.rs > 1 or (_cjk_seam(top.text, cell.text) and not data_row
-                                                                     and not own and not new_block)):
+            if cell.text and _goes_on(top, cell) and (top.rs > 1 or _unclosed(top.text) or (
+                    _cjk_seam(top.text, cell.text) and not data_row and not own and not new_block)):
                 top.text = _join_text(top, cell)  # its text overflowed
-            elif cell.text and top.rs > 1 and cell.text[0] in "（(" and _new_paragraph(top, cell):
-                top.text = _join_text(top, cell)  # a merged label's note in brackets
+            elif cell.text and (top.rs > 1 or top.open_end) and cell.text[0] in "（(" and _new_paragraph(top, cell):
+                # A merged label's note in brackets, or the weight under a
+                # label that filled its cell to the page foot (产出指标 | (50分)).
+                top.text = _join_text(top, cell)
             elif cell.text and top.rs > 1 and _vertical_cut(top, cell) and _group_goes_on(first, match, i):
                 top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
@@ -512,9 +514,13 @@ def _is_number(text: str) -> bool:
 _VALUE = re.compile(r"[≥≤<>]?=?[-+]?[\d,]*\.?\d+%?")
 
 
+_OPERATOR = re.compile(r"[≥≤<>=]{1,2}")  # an indicator's nature column (≥ | =)
+
+
 def _values(cell: GCell, top: GCell | None) -> bool:
-    """A value under a value (98% | 92%, ≥90% | ≥90%): a fresh row's."""
-    return top is not None and all(_VALUE.fullmatch(fold(c.text)) for c in (cell, top))
+    """A value under a value (98% | 92%, ≥90% | ≥90%, ≥ | =): a fresh row's."""
+    return top is not None and (all(_VALUE.fullmatch(fold(c.text)) for c in (cell, top))
+                                or all(_OPERATOR.fullmatch(fold(c.text)) for c in (cell, top)))
 
 
 def _is_amount(text: str) -> bool:
@@ -603,6 +609,12 @@ def _group_goes_on(first: list[GCell], match: list, i: int) -> bool:
     if not cell.text:
         return top.rs > 1
     return _goes_on(top, cell) or _cut_mid_phrase(top, cell)
+
+
+def _unclosed(text: str) -> bool:
+    """A bracket left open at the end (满意度指标（10 | 分）): the text goes on."""
+    tail = text.rsplit("\n", 1)[-1]
+    return tail.count("（") + tail.count("(") > tail.count("）") + tail.count(")")
 
 
 def _room_below(cell: GCell) -> bool:
