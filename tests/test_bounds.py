@@ -79,3 +79,13 @@ def test_long_paragraph_text_is_joined_as_line_by_line():
     for t in texts[1:]:
         expected = join_lines(expected, t)
     assert paragraph_text(lines) == expected == "预算执行率100%，资金 123.45万元and more words 186.452300"
+
+
+def test_cell_and_segment_limits_on_the_command_line(tmp_path):
+    import subprocess
+
+    for name, opt in (("health-2021.docx", "--max-cells"), ("health-2021.pdf", "--max-segments")):
+        p = subprocess.run([sys.executable, "-m", "docparse.cli", "extract", opt, "10", str(ROOT / "golden" / name)],
+                           capture_output=True, text=True, timeout=60, cwd=ROOT)
+        assert p.returncode == docparse.LimitExceeded.exit_code, p.stderr
+        assert opt[2:].replace("-", "_") in p.stderr and len(p.stderr.splitlines()) == 1
