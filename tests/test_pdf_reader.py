@@ -895,3 +895,30 @@ def test_weight_in_brackets_under_a_label_filling_its_cell_at_a_break_goes_on():
     b.add(_filled(p2))
     (label,) = [c for c in b.cells if c.text.startswith("产出")]
     assert fold(label.text).replace("\n", "") == "产出指标(50分)" and label.rs == 2
+
+
+@pytest.mark.parametrize("top, rest, joined, x1", [
+    ("851.9", "6", "851.96", 151.5),  # the last digit would just fit by our measure: LibreOffice wrapped it
+    ("139,013", ".21元", "139,013.21元", 157.2),  # cut before its decimals, the unit after them
+])
+def test_amount_cut_by_a_page_break_is_one_amount(top, rest, joined, x1):
+    xs = (60, 110, x1, 300)
+    p1 = _page_with_table(1, [72, 90, 108], [["项目", "金额", "说明"], ["总额", top, ""]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["", rest, ""], ["下一行", "1.00", "无"]], xs)
+    rows = _rows([p1, p2])
+    assert rows[1] == ["总额", joined, ""] and rows[2] == ["下一行", "1.00", "无"]
+
+
+def test_fresh_indicator_beside_its_own_unit_is_not_joined_to_the_name_above():
+    xs = (60, 110, 200, 240, 300)  # name | unit | target
+    p1 = _page_with_table(1, [72, 90, 108], [["名称", "单位", "指标值", "分"], ["受益人口", "人", "85", "5"]], xs)
+    p2 = _page_with_table(2, [72, 90], [["覆盖乡镇", "%", "7", "5"]], xs)
+    assert [r[0] for r in _rows([p1, p2])] == ["名称", "受益人口", "覆盖乡镇"]
+
+
+def test_form_row_on_new_column_lines_after_a_break_keeps_its_label():
+    # 项目名称 | 道路维修项目 ends page 1; 主管部门 | … | 实施单位 | … starts page 2.
+    p1 = _page_with_table(1, [72, 90, 108], [["附件", "项目支出绩效自评表"], ["项目名称", "道路维修项目"]], (60, 110, 300))
+    p2 = _page_with_table(2, [72, 90], [["主管部门", "交通局", "实施单位", "交通局"]], (60, 110, 160, 220, 300))
+    rows = _rows([p1, p2])
+    assert rows[1][0] == "项目名称" and rows[2][0] == "主管部门"

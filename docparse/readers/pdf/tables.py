@@ -442,20 +442,23 @@ class TableBuild:
         # labels). Not percentages nor whole scores (5 | 5): indicator rows
         # share merged labels.
         data_row = any(m is not None and _is_amount(c.text) and _is_amount(m.text) for c, m in zip(first, match))
-        # Most cells with text on other column lines than the data row above:
-        # the header of the table's next block (机构名称 | 固定资产合计 | 其中：
-        # after the last income row), whose first label is its own. (Under a
-        # header row it is the header's cut rest: 三公经费合 | 计.)
+        # Most cells with text on other column lines than the row above: the
+        # table's next block (机构名称 | 固定资产合计 | 其中： after the last income
+        # row; 主管部门 | … after 项目名称), whose first label is its own. Unless
+        # a cell goes on empty under a label of a header row: that header's
+        # cut rest (机构名称 | '' beside 三公经费合 | 计 over its sub-columns).
         texts = [m for c, m in zip(first, match) if c.text]
+        header_goes_on = any(not c.text and m is not None and m.text for c, m in zip(first, match))
         new_block = (sum(1 for m in texts if m is None) >= max(2, (len(texts) + 1) // 2)
-                     and any(_is_amount(c.text) for c in self._last_row))
+                     and (any(_is_amount(c.text) for c in self._last_row) or not header_goes_on))
         absorbed = set()
         for i, (cell, top) in enumerate(zip(first, match)):
             if top is None:
                 continue
-            # The cell beside a value under a value is the fresh row's own
-            # name (“三公”经费控制率 | 资金使用合规率 beside ≥90% | ≥90%).
-            own = i + 1 < len(first) and _values(first[i + 1], match[i + 1])
+            # The cell beside a value under a value, or a unit under a unit,
+            # is the fresh row's own name (“三公”经费控制率 | 资金使用合规率 beside
+            # ≥90% | ≥90%; 受益人口 | 覆盖乡镇数 beside 人 | %).
+            own = i + 1 < len(first) and (_values(first[i + 1], match[i + 1]) or _units(first[i + 1], match[i + 1]))
             if cell.text and _goes_on(top, cell) and (top.rs > 1 or _unclosed(top.text) or (
                     _cjk_seam(top.text, cell.text) and not data_row and not own and not new_block)):
                 top.text = _join_text(top, cell)  # its text overflowed
@@ -521,6 +524,14 @@ def _values(cell: GCell, top: GCell | None) -> bool:
     """A value under a value (98% | 92%, ≥90% | ≥90%, ≥ | =): a fresh row's."""
     return top is not None and (all(_VALUE.fullmatch(fold(c.text)) for c in (cell, top))
                                 or all(_OPERATOR.fullmatch(fold(c.text)) for c in (cell, top)))
+
+
+def _units(cell: GCell, top: GCell | None) -> bool:
+    """A unit under a unit (次 | 人, % | 万元): short tokens, neither the rest of the other."""
+    if top is None or not cell.text or not top.text:
+        return False
+    a, b = fold(top.text), fold(cell.text)
+    return len(a) <= 3 and len(b) <= 3 and "\n" not in a + b and not _goes_on(top, cell)
 
 
 def _is_amount(text: str) -> bool:
@@ -589,13 +600,22 @@ def _new_paragraph(top: GCell, cell: GCell) -> bool:
     return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
 
 
+_UNIT_TAIL = re.compile(r"(万元|元)$")
+_CUT_CHARS = set("0123456789.,%")
+
+
 def _number_cut(top: GCell, cell: GCell) -> bool:
     """Is ``cell``'s text the digits of the number ``top`` ends with, wrapped
     over the break: top's line full (or ending in its decimal point)?"""
     a, b = fold(top.text.rsplit("\n", 1)[-1]), fold(cell.text)
-    if not (a and b.isdigit() and (a[-1].isdigit() or a[-1] == ".") and _NUMBER.fullmatch(a + b)):
+    b = _UNIT_TAIL.sub("", b)  # 139,013 | .21元
+    if not (a and b and set(b) <= _CUT_CHARS and (a[-1].isdigit() or a[-1] in ".,") and _NUMBER.fullmatch(a + b)):
         return False
-    return a.endswith(".") or (top.full_end and _wraps(top, cell))
+    if a.endswith("."):
+        return True
+    # A digit's slack: LibreOffice wraps a number whose last digit would just
+    # fit by our measure (851.9 | 6 with 6.5 pt left for a 5 pt digit).
+    return top.full_end and (not cell.lines or first_word_width(cell.lines[0]) > top.room - 2.5)
 
 
 def _group_goes_on(first: list[GCell], match: list, i: int) -> bool:
