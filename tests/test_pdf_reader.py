@@ -922,3 +922,11 @@ def test_form_row_on_new_column_lines_after_a_break_keeps_its_label():
     p2 = _page_with_table(2, [72, 90], [["主管部门", "交通局", "实施单位", "交通局"]], (60, 110, 160, 220, 300))
     rows = _rows([p1, p2])
     assert rows[1][0] == "项目名称" and rows[2][0] == "主管部门"
+
+
+def test_placeholder_row_of_ellipses_after_a_break_is_its_own_row():
+    xs = (60, 110, 160, 220, 260)
+    p1 = _page_with_table(1, [72, 90, 108], [["二级", "指标", "值", "分"], ["质量指标", "资金拨付", "≥87%", "3"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["……", "……", "", ""], ["效益", "完好率", "≥85%", "19"]], xs)
+    rows = _rows([p1, p2])
+    assert rows[1] == ["质量指标", "资金拨付", "≥87%", "3"] and rows[2] == ["……", "……", "", ""]

@@ -678,7 +678,8 @@ def _wraps(top: GCell, cell: GCell) -> bool:
 
 def _cjk_seam(a: str, b: str) -> bool:
     """Words cut mid-phrase: a CJK character on both sides of the break."""
-    return is_cjk(a[-1]) and is_cjk(b[0]) and a[-1] not in "，、。；：）" and b[0] not in "（"
+    # Not an ellipsis or a dash: a template's placeholder row (…… | ……), never a word's rest.
+    return is_cjk(a[-1]) and is_cjk(b[0]) and a[-1] not in "，、。；：）" and b[0] not in "（…—"
 
 
 def _join_text(top: GCell, cell: GCell) -> str:
