@@ -468,7 +468,7 @@ class TableBuild:
                 top.text = _join_text(top, cell)
             elif cell.text and top.rs > 1 and _vertical_cut(top, cell) and _group_goes_on(first, match, i):
                 top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
-            elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_number(top.text) and self._lone_empty(piece, cell))):
+            elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _VALUE.fullmatch(fold(top.text)) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
             absorbed.add(id(cell))
@@ -660,7 +660,15 @@ def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
 def _goes_on(top: GCell, cell: GCell) -> bool:
     """Does ``cell``'s text carry on ``top``'s, cut by the page break? Not if
     it starts a numbered item ("（2）光荣院" under "（1）局机关"): a new row's."""
-    return top.open_end and _wraps(top, cell) and not starts_heading(cell.text)
+    return top.open_end and _wraps(top, cell) and not starts_heading(cell.text) and not _placeholder(cell.text)
+
+
+def _placeholder(text: str) -> bool:
+    """A template's placeholder (……, ——): a row of its own, never a text's rest."""
+    return bool(text) and set(text) <= _PLACEHOLDER
+
+
+_PLACEHOLDER = set("…—-–.·⋯")
 
 
 def _wraps(top: GCell, cell: GCell) -> bool:
@@ -678,8 +686,7 @@ def _wraps(top: GCell, cell: GCell) -> bool:
 
 def _cjk_seam(a: str, b: str) -> bool:
     """Words cut mid-phrase: a CJK character on both sides of the break."""
-    # Not an ellipsis or a dash: a template's placeholder row (…… | ……), never a word's rest.
-    return is_cjk(a[-1]) and is_cjk(b[0]) and a[-1] not in "，、。；：）" and b[0] not in "（…—"
+    return is_cjk(a[-1]) and is_cjk(b[0]) and a[-1] not in "，、。；：）" and b[0] not in "（" and not _placeholder(b)
 
 
 def _join_text(top: GCell, cell: GCell) -> str:
