@@ -930,3 +930,21 @@ def test_placeholder_row_of_ellipses_after_a_break_is_its_own_row():
     p2 = _page_with_table(2, [72, 90, 108], [["……", "……", "", ""], ["效益", "完好率", "≥85%", "19"]], xs)
     rows = _rows([p1, p2])
     assert rows[1] == ["质量指标", "资金拨付", "≥87%", "3"] and rows[2] == ["……", "……", "", ""]
+
+
+def test_weight_alone_after_a_break_is_the_rest_of_the_label_above():
+    p1 = _page_with_table(1, [72, 90, 150], [["一级", "二级", "指标", "值"], ["满意度\n指标", "服务对象", "设备完好率", "93%"]],
+                          _IND_XS)
+    p2 = _page_with_table(2, [72, 100], [["（10分）", "", "群众满意度", "98%"]], _IND_XS)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith("满意度")]
+    assert label.text.replace("\n", "") == "满意度指标（10分）" and label.rs == 2
+
+
+def test_blank_amount_under_a_wrapped_amount_after_a_break_is_its_own_blank():
+    xs = (60, 110, 170, 230)
+    p1 = _page_with_table(1, [72, 90, 130], [["项目", "年初", "全年"], ["本年拨款", "15,254.8\n4元", "15,254.8\n4元"]], xs)
+    p2 = _page_with_table(2, [72, 100, 130], [["上年结转", "", ""], ["其他资金", "1.00", "2.00"]], xs)
+    rows = _rows([p1, p2])
+    assert rows[2] == ["上年结转", "", ""] and rows[1][1] != rows[2][1]

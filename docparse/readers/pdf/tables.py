@@ -462,13 +462,15 @@ class TableBuild:
             if cell.text and _goes_on(top, cell) and (top.rs > 1 or _unclosed(top.text) or (
                     _cjk_seam(top.text, cell.text) and not data_row and not own and not new_block)):
                 top.text = _join_text(top, cell)  # its text overflowed
-            elif cell.text and (top.rs > 1 or top.open_end) and cell.text[0] in "（(" and _new_paragraph(top, cell):
+            elif cell.text and (top.rs > 1 or top.open_end or _WEIGHT.fullmatch(fold(cell.text))) \
+                    and cell.text[0] in "（(" and _new_paragraph(top, cell):
                 # A merged label's note in brackets, or the weight under a
-                # label that filled its cell to the page foot (产出指标 | (50分)).
+                # label that filled its cell to the page foot (产出指标 | (50分));
+                # a weight alone is never a label of its own (满意度指标 | （10分）).
                 top.text = _join_text(top, cell)
             elif cell.text and top.rs > 1 and _vertical_cut(top, cell) and _group_goes_on(first, match, i):
                 top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
-            elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _VALUE.fullmatch(fold(top.text)) and self._lone_empty(piece, cell))):
+            elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_value(top.text) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
             absorbed.add(id(cell))
@@ -518,6 +520,11 @@ _VALUE = re.compile(r"[≥≤<>]?=?[-+]?[\d,]*\.?\d+%?")
 
 
 _OPERATOR = re.compile(r"[≥≤<>=]{1,2}")  # an indicator's nature column (≥ | =)
+
+
+def _is_value(text: str) -> bool:
+    """A figure (98%, ≥90%, 15,254.84元 wrapped over two lines), not a label."""
+    return _VALUE.fullmatch(_UNIT_TAIL.sub("", fold(text).replace("\n", ""))) is not None
 
 
 def _values(cell: GCell, top: GCell | None) -> bool:
@@ -600,6 +607,7 @@ def _new_paragraph(top: GCell, cell: GCell) -> bool:
     return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
 
 
+_WEIGHT = re.compile(r"[（(]\d+(\.\d+)?分?[）)]")  # a label's weight: (30分), （10）
 _UNIT_TAIL = re.compile(r"(万元|元)$")
 _CUT_CHARS = set("0123456789.,%")
 
