@@ -834,9 +834,10 @@ def test_label_written_one_character_a_line_goes_on_over_a_break():
     p1 = _page_with_table(1, [72, 90, 130, 170], [["一", "二级", "指标", "值"], ["", "服务对象", "指标甲", "90%"],
                                                   ["", "", "指标乙", "91%"]], xs)
     p1.hsegs = [h for h in p1.hsegs if not (h[0] == 130 and h[1] in (60, 110))]
-    p1.chars += text_chars("满", 80, 141) + text_chars("意", 80, 155)  # down to the cell's foot
-    p2 = _page_with_table(2, [72, 130], [["", "", "……", ""]], xs)
-    p2.chars += text_chars("度", 80, 76) + text_chars("指", 80, 90) + text_chars("标", 80, 104)
+    p1.chars += text_chars("满", 80, 94) + text_chars("意", 80, 108)  # the first lines, at the top
+    # LibreOffice sets the rest at the foot of the cell's part on the new page.
+    p2 = _page_with_table(2, [72, 150], [["", "", "……", ""]], xs)
+    p2.chars += text_chars("度", 80, 109) + text_chars("指", 80, 123) + text_chars("标", 80, 137)
     b = TableBuild(_filled(p1))
     b.add(_filled(p2))
     (label,) = [c for c in b.cells if c.text.startswith("满")]
@@ -844,8 +845,8 @@ def test_label_written_one_character_a_line_goes_on_over_a_break():
 
 
 def test_label_one_character_a_line_ending_at_a_break_stays_apart_from_the_next_group():
-    # 效|益 fills its cell down to the page foot; page 2 starts a fresh group
-    # (满|意 beside its own sub-label): two labels, not 效益满意.
+    # 效|益 ends page 1; page 2 starts a fresh group whose label 满|意 starts
+    # at its cell's top: two labels, not 效益满意.
     p1 = _page_with_table(1, [72, 90, 130, 170], [["一", "二级", "指标", "值"], ["", "服务对象", "指标甲", "90%"],
                                                   ["", "", "指标乙", "91%"]], _IND_XS)
     p1.hsegs = [h for h in p1.hsegs if not (h[0] == 130 and h[1] in (60, 110))]

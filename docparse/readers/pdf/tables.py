@@ -468,7 +468,7 @@ class TableBuild:
                 # label that filled its cell to the page foot (产出指标 | (50分));
                 # a weight alone is never a label of its own (满意度指标 | （10分）).
                 top.text = _join_text(top, cell)
-            elif cell.text and top.rs > 1 and _vertical_cut(top, cell) and _group_goes_on(first, match, i):
+            elif cell.text and top.rs > 1 and _vertical_cut(top, cell):
                 top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_value(top.text) and self._lone_empty(piece, cell))):
                 continue
@@ -626,19 +626,6 @@ def _number_cut(top: GCell, cell: GCell) -> bool:
     return top.full_end and (not cell.lines or first_word_width(cell.lines[0]) > top.room - 2.5)
 
 
-def _group_goes_on(first: list[GCell], match: list, i: int) -> bool:
-    """Is the row's next label empty under a merged one, or the rest of it
-    (服务对象满意度指 | 标): the same group going on? A fresh group names its
-    own sub-label beside its label."""
-    nxt = i + 1
-    if nxt >= len(first) or match[nxt] is None:
-        return False
-    cell, top = first[nxt], match[nxt]
-    if not cell.text:
-        return top.rs > 1
-    return _goes_on(top, cell) or _cut_mid_phrase(top, cell)
-
-
 def _unclosed(text: str) -> bool:
     """A bracket left open at the end (满意度指标（10 | 分）): the text goes on."""
     tail = text.rsplit("\n", 1)[-1]
@@ -651,14 +638,16 @@ def _room_below(cell: GCell) -> bool:
 
 
 def _vertical_cut(top: GCell, cell: GCell) -> bool:
-    """A label set one character a line, cut by the break: its last lines
-    single characters down to the cell's foot, the next page's first line a
-    single character too, the words cut mid-phrase."""
-    if len(top.lines) < 2 or not cell.lines:
+    """A label set one character a line, its merged cell cut by the break.
+    LibreOffice puts the first lines at the top of the part before the break
+    and the rest at the foot of the part after it (满|意 … 度|指|标); a label
+    of its own on the new page starts at its cell's top (满|意|度 after 效|益)."""
+    if not top.lines or not cell.lines:
         return False
-    last = top.lines[-1]
     single = all(len(fold(ln.text)) == 1 for ln in (*top.lines[-2:], cell.lines[0]))
-    return single and top.bottom - last.bottom < 1.5 * last.size and _cjk_seam(top.text, cell.text)
+    size = cell.lines[-1].size
+    at_foot = cell.bottom - cell.lines[-1].bottom < 1.5 * size and cell.lines[0].top - cell.top > 2 * size
+    return single and at_foot and _cjk_seam(top.text, cell.text)
 
 
 def _cut_mid_phrase(top: GCell, cell: GCell) -> bool:
