@@ -43,7 +43,9 @@ def test_there_are_goldens():
 
 
 # Known reader gaps, each a filed issue; strict, so a fix shows up as XPASS and the entry goes.
-KNOWN = {("form-projects-x6-2023", "pdf"): "issue 19 item 3: a merged level-1 cell cut by a page break is split"}
+# LibreOffice clips the tail of a merged level-1 cell cut by a page break: the
+# PDF holds no "（50分）" for 桥梁检测项目, so its level1_weight is null (not guessed).
+KNOWN = {("form-projects-x6-2023", "pdf"): "the PDF lacks one level-1 weight (clipped by LibreOffice at a page break)"}
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
