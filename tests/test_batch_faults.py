@@ -292,3 +292,22 @@ def test_member_labels_survive_a_json_round_trip(tmp_path):
               sqlite=str(db))
     m = tb.assert_consistent(tmp_path / "out", sqlite_path=str(db))
     assert f"{src}/b.zip::x.docx [member 2]" in m
+
+
+def test_manifest_line_cut_by_a_full_disk_is_taken_back(tmp_path, monkeypatch):
+    import docparse.batch.outputs as outputs
+
+    m = outputs.Manifest(str(tmp_path))
+    m.commit({"input": "a.docx", "sha256": "x", "status": "ok"})
+    real = os.write
+
+    def half_then_full(fd, data):  # the device fills in the middle of the line
+        if len(data) > 10:
+            return real(fd, data[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "write", half_then_full)
+    with pytest.raises(outputs.OutOfSpace):
+        m.commit({"input": "b.docx", "sha256": "y", "status": "ok"})
+    monkeypatch.undo()
+    assert [r["input"] for r in tb.manifest(tmp_path)] == ["a.docx"]

@@ -230,11 +230,16 @@ class Manifest:
         if self._fd is None:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         data = _line(rec).encode("utf-8")
+        start = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             while data:
                 data = data[os.write(self._fd, data):]
             os.fsync(self._fd)
         except OSError as e:
+            try:  # a disk full mid-line: take the part written back (truncating needs no space)
+                os.ftruncate(self._fd, start)
+            except OSError:
+                pass
             self.close()
             if is_out_of_space(e):
                 raise out_of_space(e, self.path) from None

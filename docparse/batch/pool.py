@@ -17,9 +17,10 @@ import resource
 import signal
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import connection
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 DEFAULT_EXTRACTOR = "docparse:extract"
 MAX_TASKS_PER_WORKER = 200  # recycle: bounds slow leaks in the PDF stack
@@ -223,6 +224,26 @@ def _death_reason(exitcode: int | None) -> str:
     return f"worker crashed (exit code {exitcode})"
 
 
+@contextmanager
+def _children_allowed():
+    """Let a daemonic process (a Dask worker) start the pool's workers.
+
+    multiprocessing refuses, lest the children outlive a parent that is
+    killed on exit; ours cannot: each sets PR_SET_PDEATHSIG and dies with it.
+    """
+    import multiprocessing
+
+    cfg = multiprocessing.current_process()._config
+    daemon = cfg.get("daemon")
+    if daemon:
+        cfg["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon:
+            cfg["daemon"] = daemon
+
+
 class Pool:
     def __init__(self, jobs: int, timeout: float, memory_mb: int | None, extractor: str = DEFAULT_EXTRACTOR):
         import multiprocessing
@@ -237,6 +258,7 @@ class Pool:
         self.peak_rss_kb = 0
         self.replaced = 0
         self._retry: deque[Task] = deque()  # queued behind a file that killed its worker
+        self._finished = False
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -247,7 +269,8 @@ class Pool:
             daemon=True,
             name="docparse-batch-worker",
         )
-        proc.start()
+        with _children_allowed():
+            proc.start()
         child.close()
         w = _Worker(proc, parent)
         self.workers.append(w)
@@ -266,11 +289,35 @@ class Pool:
         self._retry.extendleft(reversed(w.tasks))
         w.tasks.clear()
 
-    def run(self, tasks: Iterator[Task], on_result: Callable[[Task, dict], None],
+    def run(self, tasks: Iterable[Task], on_result: Callable[[Task, dict], None],
             should_stop: Callable[[], bool] = lambda: False) -> bool:
         """Feed every task to the workers; False if stopped early."""
-        source = iter(tasks)
+        it = self._loop(iter(tasks), should_stop)
+        try:
+            for task, res in it:
+                on_result(task, res)
+        finally:
+            it.close()
+            self.close()
+        return self._finished
+
+    def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
+                ) -> Iterator[tuple[Task, dict]]:
+        """(task, result) as each file finishes; the backend interface (see ``backend``)."""
+        try:
+            yield from self._loop(iter(tasks), should_stop)
+        finally:
+            self.close()
+
+    def run_one(self, task: Task) -> dict:
+        """One file in a worker kept for the next call (the Dask backend's per-thread pool)."""
+        for _, res in self._loop(iter((task,)), lambda: False):
+            return res
+        raise RuntimeError("the pool gave no result")  # pragma: no cover - every task gets one
+
+    def _loop(self, source: Iterator[Task], should_stop: Callable[[], bool]) -> Iterator[tuple[Task, dict]]:
         exhausted = False
+        self._finished = False
 
         def next_task() -> Task | None:
             nonlocal exhausted
@@ -282,40 +329,40 @@ class Pool:
             exhausted = t is None
             return t
 
-        try:
-            while True:
-                if should_stop():
-                    return False
-                more = bool(self._retry) or not exhausted
-                while more and len(self.workers) < self.jobs:
-                    self._spawn()
-                for w in self.workers:  # dispatch, the least loaded first
-                    while w.ready and len(w.tasks) < PIPELINE and w.ntasks < MAX_TASKS_PER_WORKER:
-                        t = next_task()
-                        if t is None:
-                            break
-                        try:
-                            w.conn.send(t)
-                        except OSError:
-                            self._retry.appendleft(t)  # dead: reaped below
-                            break
-                        if not w.tasks:
-                            w.started = time.monotonic()
-                        w.tasks.append(t)
-                        w.ntasks += 1
-                busy = [w for w in self.workers if w.tasks]
-                if exhausted and not self._retry and not busy:
-                    return True
-                now = time.monotonic()
-                wait_for = 0.5  # also how fast a SIGINT is noticed
-                for w in busy:
-                    wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
-                handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
-                ready = set(connection.wait(handles, timeout=wait_for))
-                for w in list(self.workers):
-                    self._service(w, ready, on_result)
-        finally:
-            self.close()
+        while True:
+            if should_stop():
+                return
+            more = bool(self._retry) or not exhausted
+            while more and len(self.workers) < self.jobs:
+                self._spawn()
+            for w in self.workers:  # dispatch, the least loaded first
+                while w.ready and len(w.tasks) < PIPELINE and w.ntasks < MAX_TASKS_PER_WORKER:
+                    t = next_task()
+                    if t is None:
+                        break
+                    try:
+                        w.conn.send(t)
+                    except OSError:
+                        self._retry.appendleft(t)  # dead: reaped below
+                        break
+                    if not w.tasks:
+                        w.started = time.monotonic()
+                    w.tasks.append(t)
+                    w.ntasks += 1
+            busy = [w for w in self.workers if w.tasks]
+            if exhausted and not self._retry and not busy:
+                self._finished = True
+                return
+            now = time.monotonic()
+            wait_for = 0.5  # also how fast a SIGINT is noticed
+            for w in busy:
+                wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
+            handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
+            ready = set(connection.wait(handles, timeout=wait_for))
+            done: list[tuple[Task, dict]] = []
+            for w in list(self.workers):
+                self._service(w, ready, lambda t, r: done.append((t, r)))
+            yield from done
 
     def _service(self, w: _Worker, ready: set, on_result) -> None:
         alive = True
