@@ -1,0 +1,195 @@
+"""The Dask backend: a batch's files extracted on a ``dask.distributed`` cluster.
+
+Planning and committing stay on the client (``runner``); this module only
+ships tasks and streams results back (``as_completed``), with a bounded
+number in flight so a million inputs never sit in memory at once.
+
+Each task carries the file's bytes (read here, on the client), or with
+``shared_fs`` only its path, which the workers must see too. On a Dask
+worker the file runs in a child process of a per-thread ``pool.Pool`` (the
+per-file timeout and memory ceiling of a local run): a hung or hostile file
+is killed there and comes back as a failed result, so it can neither hang
+the worker's thread (``cancel()`` cannot stop a running thread) nor kill
+the worker. A worker that dies anyway (OOM killer, SIGKILL, node lost) has
+its tasks rescheduled by Dask up to ``distributed.scheduler.allowed-failures``
+times; then the file is recorded as failed (``worker_lost``). A future
+completes once, so a retried task is committed once.
+
+Needs ``pip install 'docparse[dask]'`` on the client and the workers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import uuid
+from typing import Callable, Iterable, Iterator
+
+from .pool import Pool, Task, preload
+
+ALLOWED_FAILURES = 3  # LocalCluster: how often a task may lose its worker (Dask's default too)
+IN_FLIGHT_PER_THREAD = 2  # the next file is already on the worker while one runs
+POLL = 0.2  # seconds between looks at should_stop while nothing completes
+
+
+# --- on a Dask worker ------------------------------------------------------------------
+
+_local = threading.local()
+
+
+def run_task(task: Task, timeout: float, memory_mb: int | None, extractor: str) -> dict:
+    """Extract one file in this worker thread's child process (kept for the next file)."""
+    key = (timeout, memory_mb, extractor)
+    pool = getattr(_local, "pool", None)
+    if pool is None or _local.key != key:
+        if pool is not None:
+            pool.close()
+        preload(extractor)  # in the worker process: its children fork with the stack imported
+        pool = _local.pool = Pool(1, timeout, memory_mb, extractor)
+        _local.key = key
+    return pool.run_one(task)
+
+
+# --- on the client -----------------------------------------------------------------------
+
+class DaskBackend:
+    writes_json = False  # the client writes each JSON before its manifest line
+
+    def __init__(self, timeout: float, memory_mb: int | None, extractor: str, *, scheduler: str | None = None,
+                 local_workers: int | None = None, shared_fs: bool = False, in_flight: int | None = None):
+        try:
+            import dask
+            from distributed import Client, LocalCluster
+        except ImportError:
+            from .outputs import BatchError
+
+            raise BatchError("the Dask backend needs dask.distributed: pip install 'docparse[dask]'") from None
+        self.timeout, self.memory_mb, self.extractor = timeout, memory_mb, extractor
+        self.shared_fs = shared_fs
+        self.peak_rss_kb = 0
+        self.replaced = 0
+        self.retried = 0
+        self.lost = 0  # tasks given up after losing their worker too often
+        self._cluster = None
+        if local_workers:
+            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+                self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
+                                             dashboard_address=None, silence_logs=logging.ERROR)
+            self._client = Client(self._cluster)
+            self.where = f"a local Dask cluster ({local_workers} processes)"
+        else:
+            try:
+                self._client = Client(scheduler, timeout="30s")
+            except (OSError, TimeoutError) as e:
+                from .outputs import BatchError
+
+                raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
+            self.where = f"the Dask scheduler {scheduler}"
+        threads = sum(self._client.nthreads().values()) or 1
+        self.workers = threads
+        self.in_flight = in_flight or max(4, IN_FLIGHT_PER_THREAD * threads)
+        self._token = uuid.uuid4().hex[:12]  # keys unique across runs on a long-lived cluster
+        self._loader = None
+
+    def _payload(self, t: Task) -> Task | dict:
+        """What the worker gets: bytes (default) or paths it can read itself; a dict is a failed result."""
+        if self.shared_fs:
+            chain = (os.path.abspath(t.chain[0]), *t.chain[1:]) if t.chain else ()
+            return Task(t.id, t.label, os.path.abspath(t.path) if t.path else None, None, None, chain)
+        try:
+            if t.chain:
+                if self._loader is None:
+                    from .inputs import MemberLoader
+
+                    self._loader = MemberLoader()
+                data = self._loader.read(t.chain)
+            else:
+                with open(t.path, "rb") as f:
+                    data = f.read()
+        except Exception as e:  # noqa: BLE001 - the file changed or vanished since the scan
+            msg = " ".join(f"{type(e).__name__}: {e}".split())
+            what = "the zip member" if t.chain else "the file"
+            return {"status": "failed", "reason": f"corrupt: cannot read {what} ({msg})", "seconds": 0.0}
+        return Task(t.id, t.label, None, data, None, ())
+
+    def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
+                ) -> Iterator[tuple[Task, dict]]:
+        from distributed import as_completed
+
+        source = iter(tasks)
+        running: dict[str, tuple[Task, object]] = {}  # future key → (the client's task, its future)
+        ready: list[tuple[Task, dict]] = []  # answered without a worker (unreadable file)
+        ac = as_completed()
+        exhausted = False
+
+        def top_up() -> None:
+            nonlocal exhausted
+            while not exhausted and len(running) < self.in_flight and not should_stop():
+                t = next(source, None)
+                if t is None:
+                    exhausted = True
+                    return
+                payload = self._payload(t)
+                if isinstance(payload, dict):
+                    ready.append((t, payload))
+                    continue
+                fut = self._client.submit(run_task, payload, self.timeout, self.memory_mb, self.extractor,
+                                          key=f"docparse-{self._token}-{t.id}", pure=False)
+                running[fut.key] = (t, fut)
+                ac.add(fut)
+
+        try:
+            top_up()
+            while running or ready:
+                while ready:
+                    yield ready.pop(0)
+                if should_stop():
+                    return
+                if not running:
+                    top_up()
+                    continue
+                if not ac.has_ready():
+                    with ac.thread_condition:
+                        ac.thread_condition.wait(POLL)
+                    continue
+                for fut in ac.next_batch(block=False):
+                    task = running.pop(fut.key)[0]
+                    res = self._result(fut)
+                    yield task, res
+                    if should_stop():
+                        return
+                top_up()
+        finally:  # stopped early: what is still queued is not run (what runs ends by its timeout)
+            if running:
+                self._client.cancel([f for _, f in running.values()])
+            running.clear()
+            ac.clear()
+
+    def _result(self, fut) -> dict:
+        from distributed import KilledWorker
+
+        if fut.status == "finished":
+            res = fut.result()
+            self.peak_rss_kb = max(self.peak_rss_kb, res.pop("maxrss_kb", 0) or 0)
+            return res
+        if fut.status == "cancelled":
+            return {"status": "failed", "reason": "worker_lost: the task was cancelled by the Dask scheduler",
+                    "seconds": None}
+        exc = fut.exception()
+        if isinstance(exc, KilledWorker):
+            self.lost += 1
+            return {"status": "failed", "reason": "worker_lost: every Dask worker that ran this file died "
+                                                  f"({exc.last_worker.address if exc.last_worker else '?'} last)",
+                    "seconds": None}
+        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+        return {"status": "failed", "reason": f"internal_error: on the Dask worker: {msg[:500]}", "seconds": None}
+
+    def close(self) -> None:
+        if self._loader is not None:
+            self._loader.close()
+        try:
+            self._client.close()
+        finally:
+            if self._cluster is not None:
+                self._cluster.close()
