@@ -69,7 +69,6 @@ class DaskBackend:
         self.shared_fs = shared_fs
         self.peak_rss_kb = 0
         self.replaced = 0
-        self.retried = 0
         self.lost = 0  # tasks given up after losing their worker too often
         self._cluster = None
         if local_workers:
@@ -91,6 +90,24 @@ class DaskBackend:
         self.in_flight = in_flight or max(4, IN_FLIGHT_PER_THREAD * threads)
         self._token = uuid.uuid4().hex[:12]  # keys unique across runs on a long-lived cluster
         self._loader = None
+        self._requeued = 0  # our tasks that were running on a worker when it was removed
+        self.log: Callable[[str], None] = lambda msg: None  # the runner's progress log
+        self._client.subscribe_topic("all", self._on_event)
+
+    def _on_event(self, event) -> None:
+        # On the client's event-loop thread: counts only, and one log line.
+        msg = event[1] if isinstance(event, tuple) and len(event) == 2 else event
+        if not isinstance(msg, dict) or msg.get("action") != "remove-worker" or msg.get("expected"):
+            return
+        ours = [k for k in msg.get("processing-tasks") or () if str(k).startswith(f"docparse-{self._token}-")]
+        self.replaced += 1
+        self._requeued += len(ours)
+        self.log(f"docparse batch: Dask worker {msg.get('worker', '?')} lost with {len(ours)} file(s) of "
+                 "this batch on it: Dask runs them again elsewhere")
+
+    @property
+    def retried(self) -> int:
+        return max(0, self._requeued - self.lost)
 
     def _payload(self, t: Task) -> Task | dict:
         """What the worker gets: bytes (default) or paths it can read itself; a dict is a failed result."""
@@ -179,8 +196,9 @@ class DaskBackend:
         exc = fut.exception()
         if isinstance(exc, KilledWorker):
             self.lost += 1
-            return {"status": "failed", "reason": "worker_lost: every Dask worker that ran this file died "
-                                                  f"({exc.last_worker.address if exc.last_worker else '?'} last)",
+            last = getattr(exc.last_worker, "address", None) or "?"
+            return {"status": "failed", "reason": f"worker_lost: the Dask worker running it died "
+                                                  f"{exc.allowed_failures + 1} time(s) (last {last})",
                     "seconds": None}
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())
         return {"status": "failed", "reason": f"internal_error: on the Dask worker: {msg[:500]}", "seconds": None}

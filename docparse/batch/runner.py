@@ -314,6 +314,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
 
         t_pool = time.monotonic()
         if backend is not None:
+            if hasattr(backend, "log"):
+                backend.log = bar.log
             try:
                 for task, res in backend.results(task_iter(), should_stop=stop.is_set):
                     on_result(task, res)
