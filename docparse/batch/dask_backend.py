@@ -48,7 +48,9 @@ def run_task(task: Task, timeout: float, memory_mb: int | None, extractor: str) 
         preload(extractor)  # in the worker process: its children fork with the stack imported
         pool = _local.pool = Pool(1, timeout, memory_mb, extractor)
         _local.key = key
-    return pool.run_one(task)
+    res = pool.run_one(task)
+    res["maxrss_kb"] = pool.peak_rss_kb  # the pool read it off its child's result
+    return res
 
 
 # --- on the client -----------------------------------------------------------------------
