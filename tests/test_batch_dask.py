@@ -165,3 +165,28 @@ def test_a_dask_client_sigkilled_mid_run_resumes_exactly(tmp_path):
     assert len(m) == n and all(r["status"] == "ok" for r in m.values())
     _, alive = psutil.wait_procs(family, timeout=30)  # the killed client's workers do not linger
     assert not alive
+
+
+def test_dask_json_that_cannot_be_written_on_the_client_fails_alone(tmp_path, monkeypatch):
+    import errno
+
+    import docparse.batch.outputs as outputs
+
+    real = outputs.write_report_path
+
+    def flaky(path, text):
+        if "r01" in path:
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        real(path, text)
+
+    monkeypatch.setattr(outputs, "write_report_path", flaky)  # the client writes the JSONs
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(4):
+        (src / f"r{i:02}.docx").write_bytes(tb.fake_report_bytes(f"r{i}"))
+    s = run_batch([str(src)], str(tmp_path / "out"), dask_local=2, extractor=tb.FAKE, progress=False, quiet=True)
+    m = tb.assert_consistent(tmp_path / "out")
+    assert s.exit_code == 1
+    assert {Path(k).name: v["status"] for k, v in m.items()} == {
+        "r00.docx": "ok", "r01.docx": "failed", "r02.docx": "ok", "r03.docx": "ok"}
+    assert m[str(src / "r01.docx")]["reason"].startswith("write_failed: cannot write")

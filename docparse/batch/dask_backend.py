@@ -31,6 +31,7 @@ from .pool import Pool, Task, preload
 ALLOWED_FAILURES = 3  # LocalCluster: how often a task may lose its worker (Dask's default too)
 IN_FLIGHT_PER_THREAD = 2  # the next file is already on the worker while one runs
 POLL = 0.2  # seconds between looks at should_stop while nothing completes
+WRITERS = 4  # client threads writing the JSONs
 
 
 # --- on a Dask worker ------------------------------------------------------------------
@@ -55,8 +56,21 @@ def run_task(task: Task, timeout: float, memory_mb: int | None, extractor: str) 
 
 # --- on the client -----------------------------------------------------------------------
 
+def _write_json(path: str, res: dict) -> dict:
+    """The result once its JSON is on the client's disk (as a pool worker would have written it)."""
+    from .outputs import WriteFailed, write_report_path
+
+    try:
+        write_report_path(path, res.pop("json"))
+    except OSError as e:
+        failed = WriteFailed(path, e)
+        return {"status": "failed", "reason": failed.reason, "out_of_space": failed.out_of_space,
+                "seconds": res.get("seconds")}
+    return res
+
+
 class DaskBackend:
-    writes_json = False  # the client writes each JSON before its manifest line
+    writes_json = True  # here, on the client, before the result is yielded (the workers see no OUTDIR)
 
     def __init__(self, timeout: float, memory_mb: int | None, extractor: str, *, scheduler: str | None = None,
                  local_workers: int | None = None, shared_fs: bool = False, in_flight: int | None = None):
@@ -89,7 +103,7 @@ class DaskBackend:
             self.where = f"the Dask scheduler {scheduler}"
         threads = sum(self._client.nthreads().values()) or 1
         self.workers = threads
-        self.in_flight = in_flight or max(4, IN_FLIGHT_PER_THREAD * threads)
+        self.in_flight = in_flight or IN_FLIGHT_PER_THREAD * threads + WRITERS
         self._token = uuid.uuid4().hex[:12]  # keys unique across runs on a long-lived cluster
         self._loader = None
         self._requeued = 0  # our tasks that were running on a worker when it was removed
@@ -134,17 +148,33 @@ class DaskBackend:
 
     def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
                 ) -> Iterator[tuple[Task, dict]]:
+        import queue
+        from concurrent.futures import ThreadPoolExecutor
+
         from distributed import as_completed
 
         source = iter(tasks)
         running: dict[str, tuple[Task, object]] = {}  # future key → (the client's task, its future)
-        ready: list[tuple[Task, dict]] = []  # answered without a worker (unreadable file)
+        writing: set[int] = set()  # task ids whose JSON is being written here
+        ready: list[tuple[Task, dict]] = []  # to yield: written, failed, or answered without a worker
+        written: queue.SimpleQueue = queue.SimpleQueue()
         ac = as_completed()
+        # The JSONs are written (and fsynced) beside the main thread: serial
+        # fsyncs would cost the client more than the workers take per file.
+        writer = ThreadPoolExecutor(WRITERS, thread_name_prefix="docparse-write")
         exhausted = False
+
+        def wake() -> None:
+            with ac.thread_condition:
+                ac.thread_condition.notify_all()
+
+        def write(t: Task, res: dict) -> None:
+            written.put((t, _write_json(t.output, res)))
+            wake()
 
         def top_up() -> None:
             nonlocal exhausted
-            while not exhausted and len(running) < self.in_flight and not should_stop():
+            while not exhausted and len(running) + len(writing) < self.in_flight and not should_stop():
                 t = next(source, None)
                 if t is None:
                     exhausted = True
@@ -160,30 +190,36 @@ class DaskBackend:
 
         try:
             top_up()
-            while running or ready:
+            while running or writing or ready:
+                while not written.empty():
+                    t, res = written.get()
+                    writing.discard(t.id)
+                    ready.append((t, res))
                 while ready:
                     yield ready.pop(0)
-                if should_stop():
-                    return
-                if not running:
-                    top_up()
-                    continue
-                if not ac.has_ready():
-                    with ac.thread_condition:
-                        ac.thread_condition.wait(POLL)
-                    continue
-                for fut in ac.next_batch(block=False):
-                    task = running.pop(fut.key)[0]
-                    res = self._result(fut)
-                    yield task, res
                     if should_stop():
                         return
+                if should_stop():
+                    return
                 top_up()
+                if ac.has_ready():
+                    for fut in ac.next_batch(block=False):
+                        t = running.pop(fut.key)[0]
+                        res = self._result(fut)
+                        if res["status"] == "ok" and t.output and "json" in res:
+                            writing.add(t.id)
+                            writer.submit(write, t, res)
+                        else:
+                            ready.append((t, res))
+                elif written.empty() and (running or writing):
+                    with ac.thread_condition:
+                        ac.thread_condition.wait(POLL)
         finally:  # stopped early: what is still queued is not run (what runs ends by its timeout)
             if running:
                 self._client.cancel([f for _, f in running.values()])
             running.clear()
             ac.clear()
+            writer.shutdown(wait=True)  # no JSON lands after the runner has cleaned up
 
     def _result(self, fut) -> dict:
         from distributed import KilledWorker
