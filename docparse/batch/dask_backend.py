@@ -32,6 +32,7 @@ ALLOWED_FAILURES = 3  # LocalCluster: how often a task may lose its worker (Dask
 IN_FLIGHT_PER_THREAD = 2  # the next file is already on the worker while one runs
 POLL = 0.2  # seconds between looks at should_stop while nothing completes
 WRITERS = 4  # client threads writing the JSONs
+LOW_LEVEL_LOG = 10  # messages Dask keeps per connection for debugging (they hold the files' bytes)
 
 
 # --- on a Dask worker ------------------------------------------------------------------
@@ -64,8 +65,8 @@ def _write_json(path: str, res: dict) -> dict:
         write_report_path(path, res.pop("json"))
     except OSError as e:
         failed = WriteFailed(path, e)
-        return {"status": "failed", "reason": failed.reason, "out_of_space": failed.out_of_space,
-                "seconds": res.get("seconds")}
+        return {"status": "failed", "code": failed.code, "reason": failed.reason,
+                "out_of_space": failed.out_of_space, "seconds": res.get("seconds")}
     return res
 
 
@@ -87,15 +88,20 @@ class DaskBackend:
         self.replaced = 0
         self.lost = 0  # tasks given up after losing their worker too often
         self._cluster = None
+        # Dask keeps the last low-level-log-length messages sent on each
+        # connection (1000 by default) for debugging: with each file's bytes
+        # in them, that is the client's memory growing to ~1000 files' worth.
+        quiet_logs = {"distributed.admin.low-level-log-length": LOW_LEVEL_LOG}
         if local_workers:
-            with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
+            with dask.config.set({**quiet_logs, "distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
                 self._cluster = LocalCluster(n_workers=local_workers, threads_per_worker=1, processes=True,
                                              dashboard_address=None, silence_logs=logging.ERROR)
-            self._client = Client(self._cluster)
+                self._client = Client(self._cluster)
             self.where = f"a local Dask cluster ({local_workers} processes)"
         else:
             try:
-                self._client = Client(scheduler, timeout="30s")
+                with dask.config.set(quiet_logs):
+                    self._client = Client(scheduler, timeout="30s")
             except (OSError, TimeoutError) as e:
                 from .outputs import BatchError
 
@@ -143,7 +149,8 @@ class DaskBackend:
         except Exception as e:  # noqa: BLE001 - the file changed or vanished since the scan
             msg = " ".join(f"{type(e).__name__}: {e}".split())
             what = "the zip member" if t.chain else "the file"
-            return {"status": "failed", "reason": f"corrupt: cannot read {what} ({msg})", "seconds": 0.0}
+            return {"status": "failed", "code": "corrupt", "reason": f"corrupt: cannot read {what} ({msg})",
+                    "seconds": 0.0}
         return Task(t.id, t.label, None, data, None, ())
 
     def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
@@ -229,17 +236,19 @@ class DaskBackend:
             self.peak_rss_kb = max(self.peak_rss_kb, res.pop("maxrss_kb", 0) or 0)
             return res
         if fut.status == "cancelled":
-            return {"status": "failed", "reason": "worker_lost: the task was cancelled by the Dask scheduler",
-                    "seconds": None}
+            return {"status": "failed", "code": "worker_lost",
+                    "reason": "worker_lost: the task was cancelled by the Dask scheduler", "seconds": None}
         exc = fut.exception()
         if isinstance(exc, KilledWorker):
             self.lost += 1
             last = getattr(exc.last_worker, "address", None) or "?"
-            return {"status": "failed", "reason": f"worker_lost: the Dask worker running it died "
-                                                  f"{exc.allowed_failures + 1} time(s) (last {last})",
+            return {"status": "failed", "code": "worker_lost",
+                    "reason": f"worker_lost: the Dask worker running it died {exc.allowed_failures + 1} time(s) "
+                              f"(last {last})",
                     "seconds": None}
         msg = " ".join(f"{type(exc).__name__}: {exc}".split())
-        return {"status": "failed", "reason": f"internal_error: on the Dask worker: {msg[:500]}", "seconds": None}
+        return {"status": "failed", "code": "internal_error",
+                "reason": f"internal_error: on the Dask worker: {msg[:500]}", "seconds": None}
 
     def close(self) -> None:
         if self._loader is not None:

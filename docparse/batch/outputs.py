@@ -29,7 +29,8 @@ from . import tables
 MANIFEST = "manifest.jsonl"
 REPORTS_JSONL = "reports.jsonl"
 JSON_DIR = "json"
-FIELDS = ["input", "sha256", "status", "reason", "output", "warnings", "failed_checks", "seconds"]
+# code: a failed input's reason code (corrupt, timeout, crashed, ...); reason: "code: message", as before
+FIELDS = ["input", "sha256", "status", "reason", "code", "output", "warnings", "failed_checks", "seconds"]
 
 
 # --- errors -----------------------------------------------------------------------
@@ -48,6 +49,8 @@ class OutOfSpace(BatchError):
 
 class WriteFailed(Exception):
     """A report's JSON could not be written (the file is failed, not ok)."""
+
+    code = "write_failed"
 
     def __init__(self, path: str, e: OSError):
         self.out_of_space = is_out_of_space(e)

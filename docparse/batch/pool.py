@@ -128,25 +128,24 @@ def _run_one(fn: Callable, task: Task, timeout: float, limits, loader) -> dict:
         res = done  # ok only once the JSON is on disk (or on its way to the parent)
     except LimitExceeded as e:
         if e.limit == "max_seconds":
-            res["reason"] = f"timeout after {timeout:g} s"
+            res.update(code="timeout", reason=f"timeout after {timeout:g} s")
         else:
-            res["reason"] = f"{e.reason}: {e}"
+            res.update(code=e.reason, reason=f"{e.reason}: {e}")
     except DocparseError as e:
-        res["reason"] = f"{e.reason}: {e}"
+        res.update(code=e.reason, reason=f"{e.reason}: {e}")
     except _MemberError as e:
-        res["reason"] = f"corrupt: cannot read the zip member ({e})"
+        res.update(code="corrupt", reason=f"corrupt: cannot read the zip member ({e})")
     except WriteFailed as e:
-        res["reason"] = e.reason
-        res["out_of_space"] = e.out_of_space
+        res.update(code=e.code, reason=e.reason, out_of_space=e.out_of_space)
     except MemoryError:
-        res["reason"] = "memory limit exceeded"
+        res.update(code="memory_limit", reason="memory limit exceeded")
         res["recycle"] = True  # the heap may be in a bad way: start afresh
     except RecursionError as e:
-        res["reason"] = f"internal_error: RecursionError: {e}"
+        res.update(code="internal_error", reason=f"internal_error: RecursionError: {e}")
         res["recycle"] = True
     except Exception as e:  # a bug on one file must not stop the batch
         msg = " ".join(f"{type(e).__name__}: {e}".split())
-        res["reason"] = f"internal_error: {msg[:500]}"
+        res.update(code="internal_error", reason=f"internal_error: {msg[:500]}")
     res["seconds"] = round(time.perf_counter() - t0, 3)
     res["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return res
@@ -193,8 +192,8 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
         try:
             conn.send(("done", task.id, res))
         except MemoryError:
-            conn.send(("done", task.id, {"status": "failed", "reason": "memory limit exceeded", "recycle": True,
-                                         "seconds": res.get("seconds")}))
+            conn.send(("done", task.id, {"status": "failed", "code": "memory_limit", "reason": "memory limit exceeded",
+                                         "recycle": True, "seconds": res.get("seconds")}))
         if res.get("recycle"):
             break
     soffice.worker_stop()
@@ -399,7 +398,7 @@ class Pool:
             self._retire(w, kill=True)
             self.replaced += 1
             if task is not None:
-                on_result(task, {"status": "failed", "reason": _death_reason(w.proc.exitcode),
+                on_result(task, {"status": "failed", "code": "crashed", "reason": _death_reason(w.proc.exitcode),
                                  "seconds": round(time.monotonic() - started, 3)})
             return
         if w.tasks and time.monotonic() - w.started >= self.timeout:
@@ -407,7 +406,7 @@ class Pool:
             started = w.started
             self._retire(w, kill=True)
             self.replaced += 1
-            on_result(task, {"status": "failed", "reason": f"timeout after {self.timeout:g} s",
+            on_result(task, {"status": "failed", "code": "timeout", "reason": f"timeout after {self.timeout:g} s",
                              "seconds": round(time.monotonic() - started, 3)})
 
     def close(self) -> None:

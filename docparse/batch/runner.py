@@ -78,8 +78,13 @@ class Summary:
         return "\n".join(lines)
 
 
+def failure_code(rec: dict) -> str:
+    """A failed record's code; manifests of older versions have only the reason."""
+    return rec.get("code") or reason_code(rec.get("reason"))
+
+
 def reason_code(reason: str | None) -> str:
-    """The failure group of a manifest reason, for the summary."""
+    """The failure group of a reason string (records written before codes were)."""
     if not reason:
         return "unknown"
     if reason.startswith("timeout"):
@@ -239,8 +244,9 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         for e in sorted(entries, key=lambda e: e.path is None):
             prev = manifest.records.get(e.label)
             if e.kind != inp.CANDIDATE:
-                rec = {"input": e.label, "sha256": e.sha256, "status": e.kind, "reason": e.reason}
-                if not prev or any(prev.get(k) != rec[k] for k in ("sha256", "status", "reason")):
+                rec = {"input": e.label, "sha256": e.sha256, "status": e.kind, "reason": e.reason,
+                       "code": reason_code(e.reason) if e.kind == inp.FAILED else None}
+                if not prev or any(prev.get(k) != rec[k] for k in ("sha256", "status", "reason", "code")):
                     manifest.commit(rec)
                 continue
             if prev and prev["sha256"] == e.sha256:
@@ -289,8 +295,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                     out.write_report(outdir, rel, res["json"])
                 except OSError as err:
                     failed = WriteFailed(rel, err)
-                    res = {"status": "failed", "reason": failed.reason, "out_of_space": failed.out_of_space,
-                           "seconds": res.get("seconds")}
+                    res = {"status": "failed", "code": failed.code, "reason": failed.reason,
+                           "out_of_space": failed.out_of_space, "seconds": res.get("seconds")}
             if res.get("out_of_space"):
                 # Not committed at all: a resume once there is space extracts it again.
                 raise OutOfSpace(f"no space left on the device writing {os.path.join(outdir, rel)}")
@@ -302,7 +308,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                 summary.extracted_ok += 1
             else:
                 rec = {"input": e.label, "sha256": e.sha256, "status": "failed", "reason": res.get("reason"),
-                       "output": None, "seconds": res.get("seconds")}
+                       "code": res.get("code") or reason_code(res.get("reason")), "output": None,
+                       "seconds": res.get("seconds")}
             manifest.commit(rec)
             bar.update(e.label, rec["status"], rec["reason"], rec.get("seconds"))
             for w in waiters.pop(e.sha256, []):
@@ -334,7 +341,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         out.remove_stale_temps(outdir)  # a worker killed mid-write leaves its temp file
         out.remove_orphans(outdir, manifest)
         summary.rows = out.rebuild(outdir, manifest, sqlite, formats=formats,
-                                   code_of=lambda r: reason_code(r["reason"]))
+                                   code_of=failure_code)
         missing = summary.rows.pop("missing_json", 0)
         if missing:
             summary.notes.append(f"{missing} report JSON(s) went missing during the run; run again to extract them")
@@ -354,7 +361,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                 summary.duplicates += 1
         elif rec["status"] == "failed":
             summary.failed += 1
-            failures[reason_code(rec["reason"])] += 1
+            failures[failure_code(rec)] += 1
             summary.failed_inputs.append((label, rec["reason"] or "unknown"))
         else:
             summary.skipped += 1
@@ -370,6 +377,7 @@ def _commit_duplicate(manifest: out.Manifest, e: inp.Entry, original: dict, fail
                "failed_checks": original.get("failed_checks"), "seconds": 0.0}
     else:
         rec = {"input": e.label, "sha256": e.sha256, "status": "failed",
-               "reason": f"{failed_reason} (same file as {original['input']})", "output": None, "seconds": 0.0}
+               "reason": f"{failed_reason} (same file as {original['input']})", "code": failure_code(original),
+               "output": None, "seconds": 0.0}
     manifest.commit(rec)
     return rec
