@@ -29,7 +29,15 @@ from typing import Callable, Iterable, Iterator
 from .pool import Pool, Task, preload
 
 ALLOWED_FAILURES = 3  # LocalCluster: how often a task may lose its worker (Dask's default too)
-IN_FLIGHT_PER_THREAD = 2  # the next file is already on the worker while one runs
+IN_FLIGHT_PER_THREAD = 2  # Dask tasks: the next is already on the worker while one runs
+# A Dask task carries a few files: Dask's own cost per task (scheduler,
+# worker, messages; ~5-10 ms of CPU in all) would otherwise match the
+# extraction of a small report. Sized to take ~CHUNK_SECONDS, a lost worker
+# costs little to redo and the progress stays live.
+CHUNK_SECONDS = 0.25
+MAX_CHUNK = 16
+CHUNK_BYTES = 32 * 1024 * 1024
+MAX_WRITING = 64  # results waiting for their JSON to be written here
 POLL = 0.2  # seconds between looks at should_stop while nothing completes
 WRITERS = 4  # client threads writing the JSONs
 LOW_LEVEL_LOG = 10  # messages Dask keeps per connection for debugging (they hold the files' bytes)
@@ -40,8 +48,8 @@ LOW_LEVEL_LOG = 10  # messages Dask keeps per connection for debugging (they hol
 _local = threading.local()
 
 
-def run_task(task: Task, timeout: float, memory_mb: int | None, extractor: str) -> dict:
-    """Extract one file in this worker thread's child process (kept for the next file)."""
+def run_tasks(tasks: list[Task], timeout: float, memory_mb: int | None, extractor: str) -> list[dict]:
+    """Extract a few files, one after the other, in this worker thread's child process (kept for the next)."""
     key = (timeout, memory_mb, extractor)
     pool = getattr(_local, "pool", None)
     if pool is None or _local.key != key:
@@ -50,9 +58,10 @@ def run_task(task: Task, timeout: float, memory_mb: int | None, extractor: str) 
         preload(extractor)  # in the worker process: its children fork with the stack imported
         pool = _local.pool = Pool(1, timeout, memory_mb, extractor)
         _local.key = key
-    res = pool.run_one(task)
-    res["maxrss_kb"] = pool.peak_rss_kb  # the pool read it off its child's result
-    return res
+    by_id = pool.run_many(tasks)
+    for res in by_id.values():
+        res["maxrss_kb"] = pool.peak_rss_kb  # the pool read it off its child's result
+    return [by_id[t.id] for t in tasks]
 
 
 # --- on the client -----------------------------------------------------------------------
@@ -109,7 +118,10 @@ class DaskBackend:
             self.where = f"the Dask scheduler {scheduler}"
         threads = sum(self._client.nthreads().values()) or 1
         self.workers = threads
-        self.in_flight = in_flight or IN_FLIGHT_PER_THREAD * threads + WRITERS
+        self.in_flight = in_flight or IN_FLIGHT_PER_THREAD * threads  # Dask tasks
+        self.chunk = 1  # files per Dask task, until the first results say how long a file takes
+        self._per_file: float | None = None
+        self._running: dict[str, tuple[list[Task], object]] = {}
         self._token = uuid.uuid4().hex[:12]  # keys unique across runs on a long-lived cluster
         self._loader = None
         self._requeued = 0  # our tasks that were running on a worker when it was removed
@@ -122,9 +134,10 @@ class DaskBackend:
         if not isinstance(msg, dict) or msg.get("action") != "remove-worker" or msg.get("expected"):
             return
         ours = [k for k in msg.get("processing-tasks") or () if str(k).startswith(f"docparse-{self._token}-")]
+        files = sum(len(self._running.get(k, ((),))[0]) for k in ours)
         self.replaced += 1
-        self._requeued += len(ours)
-        self.log(f"docparse batch: Dask worker {msg.get('worker', '?')} lost with {len(ours)} file(s) of "
+        self._requeued += files
+        self.log(f"docparse batch: Dask worker {msg.get('worker', '?')} lost with {files} file(s) of "
                  "this batch on it: Dask runs them again elsewhere")
 
     @property
@@ -153,6 +166,30 @@ class DaskBackend:
                     "seconds": 0.0}
         return Task(t.id, t.label, None, data, None, ())
 
+    def _next_chunk(self, source: Iterator[Task], ready: list) -> list[tuple[Task, Task]]:
+        """Up to ``self.chunk`` files (and CHUNK_BYTES) for one Dask task: (client task, payload)."""
+        chunk: list[tuple[Task, Task]] = []
+        size = 0
+        while len(chunk) < self.chunk and size < CHUNK_BYTES:
+            t = next(source, None)
+            if t is None:
+                break
+            payload = self._payload(t)
+            if isinstance(payload, dict):
+                ready.append((t, payload))
+                continue
+            chunk.append((t, payload))
+            size += len(payload.data or b"")
+        return chunk
+
+    def _learn(self, results: list[dict]) -> None:
+        """Size the chunks so that one takes about CHUNK_SECONDS on a worker."""
+        secs = [r.get("seconds") or 0.0 for r in results]
+        if secs:
+            per_file = max(sum(secs) / len(secs), 1e-3)
+            self._per_file = per_file if self._per_file is None else 0.7 * self._per_file + 0.3 * per_file
+            self.chunk = max(1, min(MAX_CHUNK, int(CHUNK_SECONDS / self._per_file)))
+
     def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
                 ) -> Iterator[tuple[Task, dict]]:
         import queue
@@ -161,7 +198,7 @@ class DaskBackend:
         from distributed import as_completed
 
         source = iter(tasks)
-        running: dict[str, tuple[Task, object]] = {}  # future key → (the client's task, its future)
+        running = self._running  # future key → (the client's tasks, the future)
         writing: set[int] = set()  # task ids whose JSON is being written here
         ready: list[tuple[Task, dict]] = []  # to yield: written, failed, or answered without a worker
         written: queue.SimpleQueue = queue.SimpleQueue()
@@ -181,18 +218,16 @@ class DaskBackend:
 
         def top_up() -> None:
             nonlocal exhausted
-            while not exhausted and len(running) + len(writing) < self.in_flight and not should_stop():
-                t = next(source, None)
-                if t is None:
+            while (not exhausted and len(running) < self.in_flight and len(writing) < MAX_WRITING
+                   and not should_stop()):
+                chunk = self._next_chunk(source, ready)
+                if not chunk:
                     exhausted = True
                     return
-                payload = self._payload(t)
-                if isinstance(payload, dict):
-                    ready.append((t, payload))
-                    continue
-                fut = self._client.submit(run_task, payload, self.timeout, self.memory_mb, self.extractor,
-                                          key=f"docparse-{self._token}-{t.id}", pure=False)
-                running[fut.key] = (t, fut)
+                fut = self._client.submit(run_tasks, [p for _, p in chunk], self.timeout, self.memory_mb,
+                                          self.extractor, key=f"docparse-{self._token}-{chunk[0][0].id}",
+                                          pure=False)
+                running[fut.key] = ([t for t, _ in chunk], fut)
                 ac.add(fut)
 
         try:
@@ -211,13 +246,15 @@ class DaskBackend:
                 top_up()
                 if ac.has_ready():
                     for fut in ac.next_batch(block=False):
-                        t = running.pop(fut.key)[0]
-                        res = self._result(fut)
-                        if res["status"] == "ok" and t.output and "json" in res:
-                            writing.add(t.id)
-                            writer.submit(write, t, res)
-                        else:
-                            ready.append((t, res))
+                        ts = running.pop(fut.key)[0]
+                        results = self._result(fut, len(ts))
+                        self._learn(results)
+                        for t, res in zip(ts, results):
+                            if res["status"] == "ok" and t.output and "json" in res:
+                                writing.add(t.id)
+                                writer.submit(write, t, res)
+                            else:
+                                ready.append((t, res))
                 elif written.empty() and (running or writing):
                     with ac.thread_condition:
                         ac.thread_condition.wait(POLL)
@@ -228,27 +265,30 @@ class DaskBackend:
             ac.clear()
             writer.shutdown(wait=True)  # no JSON lands after the runner has cleaned up
 
-    def _result(self, fut) -> dict:
+    def _result(self, fut, n: int) -> list[dict]:
         from distributed import KilledWorker
 
         if fut.status == "finished":
-            res = fut.result()
-            self.peak_rss_kb = max(self.peak_rss_kb, res.pop("maxrss_kb", 0) or 0)
-            return res
+            results = fut.result()
+            for res in results:
+                self.peak_rss_kb = max(self.peak_rss_kb, res.pop("maxrss_kb", 0) or 0)
+            return results
         if fut.status == "cancelled":
-            return {"status": "failed", "code": "worker_lost",
-                    "reason": "worker_lost: the task was cancelled by the Dask scheduler", "seconds": None}
-        exc = fut.exception()
-        if isinstance(exc, KilledWorker):
-            self.lost += 1
-            last = getattr(exc.last_worker, "address", None) or "?"
-            return {"status": "failed", "code": "worker_lost",
-                    "reason": f"worker_lost: the Dask worker running it died {exc.allowed_failures + 1} time(s) "
-                              f"(last {last})",
-                    "seconds": None}
-        msg = " ".join(f"{type(exc).__name__}: {exc}".split())
-        return {"status": "failed", "code": "internal_error",
-                "reason": f"internal_error: on the Dask worker: {msg[:500]}", "seconds": None}
+            fail = {"code": "worker_lost", "reason": "worker_lost: the task was cancelled by the Dask scheduler"}
+        else:
+            exc = fut.exception()
+            if isinstance(exc, KilledWorker):
+                self.lost += n
+                last = getattr(exc.last_worker, "address", None) or "?"
+                fail = {"code": "worker_lost", "reason": f"worker_lost: the Dask worker running it died "
+                                                         f"{exc.allowed_failures + 1} time(s) (last {last})"}
+            else:  # run_tasks answers for every file: this is the cluster failing, not a file
+                from .outputs import BatchError
+
+                msg = " ".join(f"{type(exc).__name__}: {exc}".split())
+                raise BatchError(f"the Dask cluster cannot run docparse's tasks ({msg[:300]}): install the same "
+                                 "docparse[dask] on the scheduler and every worker; run again to resume")
+        return [{"status": "failed", **fail, "seconds": None} for _ in range(n)]
 
     def close(self) -> None:
         if self._loader is not None:

@@ -308,11 +308,9 @@ class Pool:
         finally:
             self.close()
 
-    def run_one(self, task: Task) -> dict:
-        """One file in a worker kept for the next call (the Dask backend's per-thread pool)."""
-        for _, res in self._loop(iter((task,)), lambda: False):
-            return res
-        raise RuntimeError("the pool gave no result")  # pragma: no cover - every task gets one
+    def run_many(self, tasks: list[Task]) -> dict[int, dict]:
+        """Results by task id, the workers kept for the next call (the Dask backend's per-thread pool)."""
+        return {t.id: res for t, res in self._loop(iter(tasks), lambda: False)}
 
     def _loop(self, source: Iterator[Task], should_stop: Callable[[], bool]) -> Iterator[tuple[Task, dict]]:
         exhausted = False
