@@ -431,3 +431,14 @@ def test_a_manifest_written_before_codes_still_gives_failure_codes(tmp_path):
     assert s.failures == {"corrupt": 1} and s.extracted == 0
     with open(out / "failures.csv", encoding="utf-8-sig", newline="") as f:
         assert [r[1] for r in csv.reader(f)][1:] == ["corrupt"]
+
+
+def test_cli_dask_options_that_do_not_go_together(tmp_path):
+    (tmp_path / "a.docx").write_bytes(fake_report_bytes("a"))
+    base = [str(tmp_path / "a.docx"), "-o", str(tmp_path / "out")]
+    for extra, says in ((["--scheduler", "tcp://h:8786", "--dask-local", "2"], "give one"),
+                        (["--dask-local", "2", "-j", "2"], "-j/--jobs sizes the local pool"),
+                        (["--shared-fs"], "--shared-fs goes with")):
+        r = CliRunner().invoke(batch, base + extra)
+        assert r.exit_code == 2 and says in r.output, (extra, r.output)
+    assert not (tmp_path / "out").exists()

@@ -62,11 +62,12 @@ def _outputs(out) -> dict[str, object]:
     return {"manifest": _manifest(out), "json": jsons, "tables": tables}
 
 
-def test_dask_local_cluster_gives_the_outputs_of_a_local_run(tmp_path):
+@pytest.mark.parametrize("shared_fs", [False, True], ids=["bytes", "shared-fs"])
+def test_dask_local_cluster_gives_the_outputs_of_a_local_run(tmp_path, shared_fs):
     src = _mixed(tmp_path / "in")
     kw = dict(timeout=2, memory_mb=1024, extractor=tb.FAKE, progress=False, quiet=True)
     local = run_batch([str(src)], str(tmp_path / "local"), jobs=2, **kw)
-    dask = run_batch([str(src)], str(tmp_path / "dask"), dask_local=2, **kw)
+    dask = run_batch([str(src)], str(tmp_path / "dask"), dask_local=2, shared_fs=shared_fs, **kw)
     a, b = _outputs(tmp_path / "local"), _outputs(tmp_path / "dask")
     assert b["manifest"] == a["manifest"]
     assert b["json"] == a["json"] and len(a["json"]) == 6
@@ -190,3 +191,26 @@ def test_dask_json_that_cannot_be_written_on_the_client_fails_alone(tmp_path, mo
     assert {Path(k).name: v["status"] for k, v in m.items()} == {
         "r00.docx": "ok", "r01.docx": "failed", "r02.docx": "ok", "r03.docx": "ok"}
     assert m[str(src / "r01.docx")]["reason"].startswith("write_failed: cannot write")
+
+
+def broken_run_tasks(*args, **kwargs):
+    """Stands in for run_tasks on a cluster that cannot run it (another docparse there, say)."""
+    raise RuntimeError("Error during deserialization of the task graph")
+
+
+def test_a_cluster_that_cannot_run_the_tasks_stops_the_run_and_fails_no_file(tmp_path, monkeypatch):
+    import docparse.batch.dask_backend as db
+    from docparse.batch.outputs import BatchError
+
+    monkeypatch.setattr(db, "run_tasks", broken_run_tasks)
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"r{i}.docx").write_bytes(tb.fake_report_bytes(f"r{i}"))
+    out = tmp_path / "out"
+    with pytest.raises(BatchError, match="install the same docparse"):
+        run_batch([str(src)], str(out), dask_local=1, extractor=tb.FAKE, progress=False, quiet=True)
+    assert not (out / "manifest.jsonl").exists() or not tb.manifest(out)  # nothing recorded as failed
+    monkeypatch.undo()
+    s = run_batch([str(src)], str(out), dask_local=1, extractor=tb.FAKE, progress=False, quiet=True)
+    assert s.exit_code == 0 and s.ok == 3

@@ -39,6 +39,7 @@ MAX_CHUNK = 16
 CHUNK_BYTES = 32 * 1024 * 1024
 MAX_WRITING = 64  # results waiting for their JSON to be written here
 POLL = 0.2  # seconds between looks at should_stop while nothing completes
+CONNECT_TIMEOUT = "20s"
 WRITERS = 4  # client threads writing the JSONs
 LOW_LEVEL_LOG = 10  # messages Dask keeps per connection for debugging (they hold the files' bytes)
 
@@ -110,7 +111,7 @@ class DaskBackend:
         else:
             try:
                 with dask.config.set(quiet_logs):
-                    self._client = Client(scheduler, timeout="30s")
+                    self._client = Client(scheduler, timeout=CONNECT_TIMEOUT)
             except (OSError, TimeoutError) as e:
                 from .outputs import BatchError
 
