@@ -7,7 +7,7 @@
    ``--dask-local 2`` (a LocalCluster started by the run, its start-up
    included) and, with ``--scheduler``, on an existing cluster; the runs
    interleaved, REPS each, medians of wall time; ratios against ``-j 2``.
-2. Client memory: the client's peak RSS (ru_maxrss of the process running
+2. Client memory: the client's peak RSS (VmHWM of the process running
    ``run_batch``; a LocalCluster's scheduler lives in it too) at 200 and
    5,000 inputs. A stand-in extractor (``fake_extract`` below: sleeps 2 ms,
    returns a real report's JSON) keeps 5,000 files quick; each input is 64 KB
@@ -51,9 +51,15 @@ def fake_extract(source, *, filename=None, limits=None):
 
 
 _CHILD = """
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
 from docparse.batch import run_batch
+
+def peak_rss_mb():
+    # VmHWM, not ru_maxrss: that one survives exec and would report the bench's own size
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
 if __name__ == "__main__":
     inp, out, mode, extractor = sys.argv[1:5]
     kw = {{"jobs": 2}} if mode == "j2" else {{"dask_local": 2}} if mode == "dask-local" else {{"scheduler": mode}}
@@ -63,7 +69,7 @@ if __name__ == "__main__":
     s = run_batch([inp], out, progress=False, quiet=True, **kw)
     print(json.dumps({{"wall": time.monotonic() - t0, "extract_seconds": s.extract_seconds, "ok": s.ok,
                       "failed": s.failed, "inputs": s.inputs,
-                      "client_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                      "client_rss_mb": peak_rss_mb()}}))
 """
 
 

@@ -40,6 +40,7 @@ CHUNK_BYTES = 32 * 1024 * 1024
 MAX_WRITING = 64  # results waiting for their JSON to be written here
 POLL = 0.2  # seconds between looks at should_stop while nothing completes
 CONNECT_TIMEOUT = "20s"
+RECOUNT_SECONDS = 10.0  # how often the cluster's size is asked for again
 WRITERS = 4  # client threads writing the JSONs
 LOW_LEVEL_LOG = 10  # messages Dask keeps per connection for debugging (they hold the files' bytes)
 
@@ -63,6 +64,24 @@ def run_tasks(tasks: list[Task], timeout: float, memory_mb: int | None, extracto
     for res in by_id.values():
         res["maxrss_kb"] = pool.peak_rss_kb  # the pool read it off its child's result
     return [by_id[t.id] for t in tasks]
+
+
+def small_scheduler_logs(dask_scheduler=None) -> None:
+    """On an existing scheduler: keep LOW_LEVEL_LOG messages per worker stream, not 1000.
+
+    Those streams carry each task's files: a scheduler that keeps the last
+    1000 messages (under 1 MB each) to every worker grows by up to ~1 GB a
+    worker. The log is for debugging Dask; trimming it changes nothing else.
+    """
+    from collections import deque
+
+    import dask
+
+    dask.config.set({"distributed.admin.low-level-log-length": LOW_LEVEL_LOG})  # streams opened later
+    for stream in list(getattr(dask_scheduler, "stream_comms", {}).values()):
+        log = getattr(stream, "recent_message_log", None)
+        if log is not None and (log.maxlen or 0) > LOW_LEVEL_LOG:
+            stream.recent_message_log = deque(log, maxlen=LOW_LEVEL_LOG)
 
 
 # --- on the client -----------------------------------------------------------------------
@@ -117,9 +136,13 @@ class DaskBackend:
 
                 raise BatchError(f"cannot reach the Dask scheduler at {scheduler}: {e}") from None
             self.where = f"the Dask scheduler {scheduler}"
-        threads = sum(self._client.nthreads().values()) or 1
-        self.workers = threads
-        self.in_flight = in_flight or IN_FLIGHT_PER_THREAD * threads  # Dask tasks
+            try:
+                self._client.run_on_scheduler(small_scheduler_logs)
+            except Exception:  # noqa: BLE001 - an older or locked-down scheduler: only its memory is at stake
+                pass
+        self._fixed_in_flight = in_flight
+        self._threads_checked = 0.0
+        self._count_threads()
         self.chunk = 1  # files per Dask task, until the first results say how long a file takes
         self._per_file: float | None = None
         self._running: dict[str, tuple[list[Task], object]] = {}
@@ -140,6 +163,15 @@ class DaskBackend:
         self._requeued += files
         self.log(f"docparse batch: Dask worker {msg.get('worker', '?')} lost with {files} file(s) of "
                  "this batch on it: Dask runs them again elsewhere")
+
+    def _count_threads(self) -> None:
+        """Worker threads now (a cluster may grow or shrink: dask-jobqueue, adaptive); sizes the in-flight bound."""
+        import time
+
+        self._threads_checked = time.monotonic()
+        threads = sum(self._client.nthreads().values())
+        self.workers = threads
+        self.in_flight = self._fixed_in_flight or IN_FLIGHT_PER_THREAD * max(threads, 1)  # Dask tasks
 
     @property
     def retried(self) -> int:
@@ -194,6 +226,7 @@ class DaskBackend:
     def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
                 ) -> Iterator[tuple[Task, dict]]:
         import queue
+        import time
         from concurrent.futures import ThreadPoolExecutor
 
         from distributed import as_completed
@@ -244,6 +277,8 @@ class DaskBackend:
                         return
                 if should_stop():
                     return
+                if time.monotonic() - self._threads_checked > RECOUNT_SECONDS:
+                    self._count_threads()
                 top_up()
                 if ac.has_ready():
                     for fut in ac.next_batch(block=False):
