@@ -15,7 +15,8 @@ its tasks rescheduled by Dask up to ``distributed.scheduler.allowed-failures``
 times; then the file is recorded as failed (``worker_lost``). A future
 completes once, so a retried task is committed once.
 
-Needs ``pip install 'docparse[dask]'`` on the client and the workers.
+Needs ``pip install 'docparse[dask]'`` on the client, the scheduler (it unpickles
+the tasks) and the workers.
 """
 
 from __future__ import annotations
