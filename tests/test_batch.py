@@ -401,3 +401,49 @@ def test_outdir_inside_the_input_folder_is_not_read(tmp_path):
                       sqlite=str(tmp_path / "db.sqlite"))
     m = assert_consistent(tmp_path / "out", tmp_path / "db.sqlite")
     assert list(m) == [str(tmp_path / "a.docx")] and s.inputs == 1
+
+
+def test_failed_inputs_carry_a_reason_code_in_the_manifest(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, data in {"ok.docx": fake_report_bytes("ok"), "bad.docx": b"BAD", "hang.docx": b"HANG",
+                       "kill.docx": b"KILL", "hog.docx": b"HOG", "copy-of-bad.docx": b"BAD",
+                       "broken.zip": b"PK\x03\x04 not a zip"}.items():
+        (src / name).write_bytes(data)
+    s = run_batch([str(src)], str(tmp_path / "out"), jobs=2, timeout=2, memory_mb=512, extractor=FAKE,
+                  progress=False, quiet=True)
+    rows = {Path(r["input"]).name: r for r in manifest(tmp_path / "out")}
+    assert {n: r["code"] for n, r in rows.items()} == {
+        "ok.docx": None, "bad.docx": "corrupt", "copy-of-bad.docx": "corrupt", "hang.docx": "timeout",
+        "kill.docx": "crashed", "hog.docx": "memory_limit", "broken.zip": "corrupt"}
+    assert rows["hang.docx"]["reason"] == "timeout after 2 s"  # the reason string is unchanged
+    assert s.failures == {"corrupt": 3, "timeout": 1, "crashed": 1, "memory_limit": 1}
+
+
+def test_a_manifest_written_before_codes_still_gives_failure_codes(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad.docx").write_bytes(b"BAD")
+    out = tmp_path / "out"
+    out.mkdir()
+    import hashlib
+
+    old = {"input": str(src / "bad.docx"), "sha256": hashlib.sha256(b"BAD").hexdigest(), "status": "failed",
+           "reason": "corrupt: this one is broken", "output": None, "warnings": None, "failed_checks": None,
+           "seconds": 0.01}  # no "code"
+    (out / "manifest.jsonl").write_text(json.dumps(old) + "\n", encoding="utf-8")
+    s = run_batch([str(src)], str(out), jobs=1, extractor=FAKE, progress=False, quiet=True)
+    assert s.failures == {"corrupt": 1} and s.extracted == 0
+    with open(out / "failures.csv", encoding="utf-8-sig", newline="") as f:
+        assert [r[1] for r in csv.reader(f)][1:] == ["corrupt"]
+
+
+def test_cli_dask_options_that_do_not_go_together(tmp_path):
+    (tmp_path / "a.docx").write_bytes(fake_report_bytes("a"))
+    base = [str(tmp_path / "a.docx"), "-o", str(tmp_path / "out")]
+    for extra, says in ((["--scheduler", "tcp://h:8786", "--dask-local", "2"], "give one"),
+                        (["--dask-local", "2", "-j", "2"], "-j/--jobs sizes the local pool"),
+                        (["--shared-fs"], "--shared-fs goes with")):
+        r = CliRunner().invoke(batch, base + extra)
+        assert r.exit_code == 2 and says in r.output, (extra, r.output)
+    assert not (tmp_path / "out").exists()

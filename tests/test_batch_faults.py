@@ -328,4 +328,24 @@ def test_worker_aborted_under_its_memory_ceiling_is_a_memory_failure(tmp_path):
     m = tb.assert_consistent(tmp_path / "out")
     reason = m[str(src / "a.docx")]["reason"]
     assert reason.startswith("memory limit exceeded") and "1024 MB" in reason and reason_code(reason) == "memory_limit"
+    assert m[str(src / "a.docx")]["code"] == "memory_limit"
     assert m[str(src / "b.docx")]["status"] == "ok" and s.exit_code == 1
+
+
+def test_manifest_line_cut_by_a_full_disk_is_taken_back(tmp_path, monkeypatch):
+    import docparse.batch.outputs as outputs
+
+    m = outputs.Manifest(str(tmp_path))
+    m.commit({"input": "a.docx", "sha256": "x", "status": "ok"})
+    real = os.write
+
+    def half_then_full(fd, data):  # the device fills in the middle of the line
+        if len(data) > 10:
+            return real(fd, data[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs.os, "write", half_then_full)
+    with pytest.raises(outputs.OutOfSpace):
+        m.commit({"input": "b.docx", "sha256": "y", "status": "ok"})
+    monkeypatch.undo()
+    assert [r["input"] for r in tb.manifest(tmp_path)] == ["a.docx"]

@@ -50,27 +50,43 @@ Exit status: 0 all report files ok, 1 some failed, 2 usage error,
               "exact text cells (needs pip install 'docparse[xlsx]').")
 @click.option("--html", is_flag=True, help="Also write OUTDIR/index.html (a dashboard of the run) and a view "
               "page per report in OUTDIR/view/.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Extract on this Dask scheduler's workers (tcp://host:8786); planning and outputs stay here "
+              "(needs pip install 'docparse[dask]' here and on the workers).")
+@click.option("--dask-local", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Extract on a local Dask cluster of N worker processes.")
+@click.option("--shared-fs", is_flag=True, help="With Dask: the workers read the inputs at the same paths "
+              "(a shared filesystem) instead of being sent each file's bytes.")
 @click.option("--retry-failed", is_flag=True, help="Try again the inputs that failed in an earlier run.")
 @click.option("--no-progress", is_flag=True, help="No progress bar or per-file lines; only the summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, parquet, xlsx, html, retry_failed, no_progress,
-          quiet):
+def batch(inputs, outdir, jobs, timeout, memory_mb, sqlite_path, parquet, xlsx, html, scheduler, dask_local,
+          shared_fs, retry_failed, no_progress, quiet):
     """Extract every report under INPUT... (files, folders, .zip archives,
     nested zips) into OUTDIR, in parallel, isolating each file."""
     from .runner import BatchError, OutOfSpace, run_batch
 
-    for on, mod, extra in ((parquet, "pyarrow", "parquet"), (xlsx, "openpyxl", "xlsx")):
+    if scheduler and dask_local:
+        raise click.UsageError("--scheduler and --dask-local: give one (a cluster to use, or one to start)")
+    if (scheduler or dask_local) and jobs:
+        raise click.UsageError("-j/--jobs sizes the local pool; with Dask the cluster's workers do the work")
+    if shared_fs and not (scheduler or dask_local):
+        raise click.UsageError("--shared-fs goes with --scheduler or --dask-local")
+    for on, mod, extra in ((parquet, "pyarrow", "parquet"), (xlsx, "openpyxl", "xlsx"),
+                           (scheduler or dask_local, "distributed", "dask")):
         if on:  # before extracting anything, not after
             try:
                 __import__(mod)
             except ImportError:
-                raise click.UsageError(f"--{extra} needs {mod}: pip install 'docparse[{extra}]'") from None
+                opt = {"dask": "--scheduler/--dask-local"}.get(extra, f"--{extra}")
+                raise click.UsageError(f"{opt} needs {mod}: pip install 'docparse[{extra}]'") from None
 
     try:
         summary = run_batch(
             list(inputs), outdir, jobs=jobs or os.cpu_count() or 1, timeout=timeout, memory_mb=memory_mb,
             sqlite=sqlite_path, retry_failed=retry_failed, progress=False if no_progress else None, quiet=quiet,
             formats=[f for f, on in (("parquet", parquet), ("xlsx", xlsx), ("html", html)) if on],
+            scheduler=scheduler, dask_local=dask_local, shared_fs=shared_fs,
         )
     except OutOfSpace as e:  # not a usage error: one line and its own code
         click.echo(f"docparse batch: {e}", err=True)

@@ -29,7 +29,8 @@ from . import tables
 MANIFEST = "manifest.jsonl"
 REPORTS_JSONL = "reports.jsonl"
 JSON_DIR = "json"
-FIELDS = ["input", "sha256", "status", "reason", "output", "warnings", "failed_checks", "seconds"]
+# code: a failed input's reason code (corrupt, timeout, crashed, ...); reason: "code: message", as before
+FIELDS = ["input", "sha256", "status", "reason", "code", "output", "warnings", "failed_checks", "seconds"]
 
 
 # --- errors -----------------------------------------------------------------------
@@ -48,6 +49,8 @@ class OutOfSpace(BatchError):
 
 class WriteFailed(Exception):
     """A report's JSON could not be written (the file is failed, not ok)."""
+
+    code = "write_failed"
 
     def __init__(self, path: str, e: OSError):
         self.out_of_space = is_out_of_space(e)
@@ -259,11 +262,16 @@ class Manifest:
         if self._fd is None:
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
         data = _line(rec).encode("utf-8")
+        start = os.lseek(self._fd, 0, os.SEEK_END)
         try:
             while data:
                 data = data[os.write(self._fd, data):]
             os.fsync(self._fd)
         except OSError as e:
+            try:  # a disk full mid-line: take the part written back (truncating needs no space)
+                os.ftruncate(self._fd, start)
+            except OSError:
+                pass
             self.close()
             if is_out_of_space(e):
                 raise out_of_space(e, self.path) from None

@@ -17,9 +17,10 @@ import resource
 import signal
 import time
 from collections import deque
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import connection
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 DEFAULT_EXTRACTOR = "docparse:extract"
 MAX_TASKS_PER_WORKER = 200  # recycle: bounds slow leaks in the PDF stack
@@ -127,25 +128,24 @@ def _run_one(fn: Callable, task: Task, timeout: float, limits, loader) -> dict:
         res = done  # ok only once the JSON is on disk (or on its way to the parent)
     except LimitExceeded as e:
         if e.limit == "max_seconds":
-            res["reason"] = f"timeout after {timeout:g} s"
+            res.update(code="timeout", reason=f"timeout after {timeout:g} s")
         else:
-            res["reason"] = f"{e.reason}: {e}"
+            res.update(code=e.reason, reason=f"{e.reason}: {e}")
     except DocparseError as e:
-        res["reason"] = f"{e.reason}: {e}"
+        res.update(code=e.reason, reason=f"{e.reason}: {e}")
     except _MemberError as e:
-        res["reason"] = f"corrupt: cannot read the zip member ({e})"
+        res.update(code="corrupt", reason=f"corrupt: cannot read the zip member ({e})")
     except WriteFailed as e:
-        res["reason"] = e.reason
-        res["out_of_space"] = e.out_of_space
+        res.update(code=e.code, reason=e.reason, out_of_space=e.out_of_space)
     except MemoryError:
-        res["reason"] = "memory limit exceeded"
+        res.update(code="memory_limit", reason="memory limit exceeded")
         res["recycle"] = True  # the heap may be in a bad way: start afresh
     except RecursionError as e:
-        res["reason"] = f"internal_error: RecursionError: {e}"
+        res.update(code="internal_error", reason=f"internal_error: RecursionError: {e}")
         res["recycle"] = True
     except Exception as e:  # a bug on one file must not stop the batch
         msg = " ".join(f"{type(e).__name__}: {e}".split())
-        res["reason"] = f"internal_error: {msg[:500]}"
+        res.update(code="internal_error", reason=f"internal_error: {msg[:500]}")
     res["seconds"] = round(time.perf_counter() - t0, 3)
     res["maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return res
@@ -192,8 +192,8 @@ def _worker_main(conn, close_fds: list[int], spec: str, memory_mb: int | None, t
         try:
             conn.send(("done", task.id, res))
         except MemoryError:
-            conn.send(("done", task.id, {"status": "failed", "reason": "memory limit exceeded", "recycle": True,
-                                         "seconds": res.get("seconds")}))
+            conn.send(("done", task.id, {"status": "failed", "code": "memory_limit", "reason": "memory limit exceeded",
+                                         "recycle": True, "seconds": res.get("seconds")}))
         if res.get("recycle"):
             break
     soffice.worker_stop()
@@ -217,14 +217,35 @@ class _Worker:
         self.ntasks = 0
 
 
-def _death_reason(exitcode: int | None, memory_mb: int | None = None) -> str:
+def _death_reason(exitcode: int | None, memory_mb: int | None = None) -> tuple[str, str]:
+    """(code, reason) of a worker that died under a file."""
     if exitcode == -signal.SIGABRT and memory_mb:
         # Under RLIMIT_AS a failed allocation in C code (pdfium, libxml2, the
         # interpreter itself) ends in abort(), not in a Python MemoryError.
-        return f"memory limit exceeded (the worker aborted, signal 6, under its {memory_mb} MB ceiling)"
+        return "memory_limit", f"memory limit exceeded (the worker aborted, signal 6, under its {memory_mb} MB ceiling)"
     if exitcode is not None and exitcode < 0:
-        return f"worker crashed (signal {-exitcode})"
-    return f"worker crashed (exit code {exitcode})"
+        return "crashed", f"worker crashed (signal {-exitcode})"
+    return "crashed", f"worker crashed (exit code {exitcode})"
+
+
+@contextmanager
+def _children_allowed():
+    """Let a daemonic process (a Dask worker) start the pool's workers.
+
+    multiprocessing refuses, lest the children outlive a parent that is
+    killed on exit; ours cannot: each sets PR_SET_PDEATHSIG and dies with it.
+    """
+    import multiprocessing
+
+    cfg = multiprocessing.current_process()._config
+    daemon = cfg.get("daemon")
+    if daemon:
+        cfg["daemon"] = False
+    try:
+        yield
+    finally:
+        if daemon:
+            cfg["daemon"] = daemon
 
 
 class Pool:
@@ -241,6 +262,7 @@ class Pool:
         self.peak_rss_kb = 0
         self.replaced = 0
         self._retry: deque[Task] = deque()  # queued behind a file that killed its worker
+        self._finished = False
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
@@ -251,7 +273,8 @@ class Pool:
             daemon=True,
             name="docparse-batch-worker",
         )
-        proc.start()
+        with _children_allowed():
+            proc.start()
         child.close()
         w = _Worker(proc, parent)
         self.workers.append(w)
@@ -270,11 +293,33 @@ class Pool:
         self._retry.extendleft(reversed(w.tasks))
         w.tasks.clear()
 
-    def run(self, tasks: Iterator[Task], on_result: Callable[[Task, dict], None],
+    def run(self, tasks: Iterable[Task], on_result: Callable[[Task, dict], None],
             should_stop: Callable[[], bool] = lambda: False) -> bool:
         """Feed every task to the workers; False if stopped early."""
-        source = iter(tasks)
+        it = self._loop(iter(tasks), should_stop)
+        try:
+            for task, res in it:
+                on_result(task, res)
+        finally:
+            it.close()
+            self.close()
+        return self._finished
+
+    def results(self, tasks: Iterable[Task], should_stop: Callable[[], bool] = lambda: False
+                ) -> Iterator[tuple[Task, dict]]:
+        """(task, result) as each file finishes; the backend interface (see ``backend``)."""
+        try:
+            yield from self._loop(iter(tasks), should_stop)
+        finally:
+            self.close()
+
+    def run_many(self, tasks: list[Task]) -> dict[int, dict]:
+        """Results by task id, the workers kept for the next call (the Dask backend's per-thread pool)."""
+        return {t.id: res for t, res in self._loop(iter(tasks), lambda: False)}
+
+    def _loop(self, source: Iterator[Task], should_stop: Callable[[], bool]) -> Iterator[tuple[Task, dict]]:
         exhausted = False
+        self._finished = False
 
         def next_task() -> Task | None:
             nonlocal exhausted
@@ -286,40 +331,40 @@ class Pool:
             exhausted = t is None
             return t
 
-        try:
-            while True:
-                if should_stop():
-                    return False
-                more = bool(self._retry) or not exhausted
-                while more and len(self.workers) < self.jobs:
-                    self._spawn()
-                for w in self.workers:  # dispatch, the least loaded first
-                    while w.ready and len(w.tasks) < PIPELINE and w.ntasks < MAX_TASKS_PER_WORKER:
-                        t = next_task()
-                        if t is None:
-                            break
-                        try:
-                            w.conn.send(t)
-                        except OSError:
-                            self._retry.appendleft(t)  # dead: reaped below
-                            break
-                        if not w.tasks:
-                            w.started = time.monotonic()
-                        w.tasks.append(t)
-                        w.ntasks += 1
-                busy = [w for w in self.workers if w.tasks]
-                if exhausted and not self._retry and not busy:
-                    return True
-                now = time.monotonic()
-                wait_for = 0.5  # also how fast a SIGINT is noticed
-                for w in busy:
-                    wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
-                handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
-                ready = set(connection.wait(handles, timeout=wait_for))
-                for w in list(self.workers):
-                    self._service(w, ready, on_result)
-        finally:
-            self.close()
+        while True:
+            if should_stop():
+                return
+            more = bool(self._retry) or not exhausted
+            while more and len(self.workers) < self.jobs:
+                self._spawn()
+            for w in self.workers:  # dispatch, the least loaded first
+                while w.ready and len(w.tasks) < PIPELINE and w.ntasks < MAX_TASKS_PER_WORKER:
+                    t = next_task()
+                    if t is None:
+                        break
+                    try:
+                        w.conn.send(t)
+                    except OSError:
+                        self._retry.appendleft(t)  # dead: reaped below
+                        break
+                    if not w.tasks:
+                        w.started = time.monotonic()
+                    w.tasks.append(t)
+                    w.ntasks += 1
+            busy = [w for w in self.workers if w.tasks]
+            if exhausted and not self._retry and not busy:
+                self._finished = True
+                return
+            now = time.monotonic()
+            wait_for = 0.5  # also how fast a SIGINT is noticed
+            for w in busy:
+                wait_for = min(wait_for, max(0.0, w.started + self.timeout - now))
+            handles = [w.conn for w in self.workers] + [w.proc.sentinel for w in self.workers]
+            ready = set(connection.wait(handles, timeout=wait_for))
+            done: list[tuple[Task, dict]] = []
+            for w in list(self.workers):
+                self._service(w, ready, lambda t, r: done.append((t, r)))
+            yield from done
 
     def _service(self, w: _Worker, ready: set, on_result) -> None:
         alive = True
@@ -356,7 +401,8 @@ class Pool:
             self._retire(w, kill=True)
             self.replaced += 1
             if task is not None:
-                on_result(task, {"status": "failed", "reason": _death_reason(w.proc.exitcode, self.memory_mb),
+                code, reason = _death_reason(w.proc.exitcode, self.memory_mb)
+                on_result(task, {"status": "failed", "code": code, "reason": reason,
                                  "seconds": round(time.monotonic() - started, 3)})
             return
         if w.tasks and time.monotonic() - w.started >= self.timeout:
@@ -364,7 +410,7 @@ class Pool:
             started = w.started
             self._retire(w, kill=True)
             self.replaced += 1
-            on_result(task, {"status": "failed", "reason": f"timeout after {self.timeout:g} s",
+            on_result(task, {"status": "failed", "code": "timeout", "reason": f"timeout after {self.timeout:g} s",
                              "seconds": round(time.monotonic() - started, 3)})
 
     def close(self) -> None:

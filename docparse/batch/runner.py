@@ -16,7 +16,7 @@ from docparse.errors import is_out_of_space
 from . import inputs as inp
 from . import outputs as out
 from .outputs import BatchError, OutOfSpace, WriteFailed
-from .pool import DEFAULT_EXTRACTOR, Pool, Task, preload
+from .pool import DEFAULT_EXTRACTOR, Task
 from .progress import Progress
 
 LOCK = ".lock"
@@ -40,6 +40,7 @@ class Summary:
     interrupted: bool = False
     worker_peak_rss_mb: float | None = None
     workers_replaced: int = 0
+    retried: int = 0  # tasks run again because their (Dask) worker was lost
     rows: dict[str, int] = field(default_factory=dict)  # table → rows written
     failed_inputs: list[tuple[str, str]] = field(default_factory=list)  # (input, reason), this run
     notes: list[str] = field(default_factory=list)  # warnings about the run itself (an empty folder)
@@ -71,13 +72,19 @@ class Summary:
         lines += [f"  warning: {n}" for n in self.notes]
         lines.append(f"  extracted {self.extracted} files in {self.extract_seconds:.1f} s "
                      f"({self.rate:.2f} reports/s); wall time {self.seconds:.1f} s"
-                     + (f"; worker peak RSS {self.worker_peak_rss_mb:.0f} MB" if self.worker_peak_rss_mb else ""))
+                     + (f"; worker peak RSS {self.worker_peak_rss_mb:.0f} MB" if self.worker_peak_rss_mb else "")
+                     + (f"; {self.retried} retried after a lost worker" if self.retried else ""))
         lines.append(f"  output: {self.outdir}")
         return "\n".join(lines)
 
 
+def failure_code(rec: dict) -> str:
+    """A failed record's code; manifests of older versions have only the reason."""
+    return rec.get("code") or reason_code(rec.get("reason"))
+
+
 def reason_code(reason: str | None) -> str:
-    """The failure group of a manifest reason, for the summary."""
+    """The failure group of a reason string (records written before codes were)."""
     if not reason:
         return "unknown"
     if reason.startswith("timeout"):
@@ -130,6 +137,9 @@ def run_batch(
     extractor: str = DEFAULT_EXTRACTOR,
     stop_after: int | None = None,
     formats: tuple[str, ...] | list[str] = (),
+    scheduler: str | None = None,
+    dask_local: int | None = None,
+    shared_fs: bool = False,
 ) -> Summary:
     """Extract every report under ``inputs`` into ``outdir``; see docs of ``docparse batch``.
 
@@ -139,6 +149,10 @@ def run_batch(
     ``docparse.extract``) and ``stop_after`` (stop as if interrupted after
     that many files) exist for tests. ``formats``: extra outputs beside CSV
     (``parquet``, ``xlsx``, ``html``; see ``docparse.batch.writers``).
+    ``scheduler`` (a Dask scheduler address) or ``dask_local`` (a
+    LocalCluster of that many worker processes) run the extraction on Dask
+    (``docparse[dask]``); the files' bytes are sent to the workers unless
+    ``shared_fs`` says the workers see the same paths.
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -150,10 +164,21 @@ def run_batch(
     except OSError as e:
         raise BatchError(f"cannot create {outdir}: {e.strerror}") from None
     summary = Summary(outdir=outdir)
+
+    def make_backend(n_tasks: int):
+        if scheduler or dask_local:
+            from .dask_backend import DaskBackend  # distributed is imported only here
+
+            return DaskBackend(timeout, memory_mb, extractor, scheduler=scheduler, local_workers=dask_local,
+                               shared_fs=shared_fs)
+        from .backend import LocalBackend
+
+        return LocalBackend(min(jobs, n_tasks), timeout, memory_mb, extractor)
+
     with _Lock(outdir):
         try:
             return _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet,
-                               extractor, stop_after, summary, t_start, tuple(formats))
+                               make_backend, stop_after, summary, t_start, tuple(formats))
         except (OSError, OutOfSpace) as err:
             if isinstance(err, OSError) and not is_out_of_space(err):
                 raise
@@ -164,7 +189,7 @@ def run_batch(
                              "committed is complete: free space and run the same command again") from None
 
 
-def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet, extractor,
+def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, progress, quiet, make_backend,
                 stop_after, summary: Summary, t_start: float, formats: tuple[str, ...] = ()) -> Summary:
     out.remove_stale_temps(outdir)
     manifest = out.Manifest(outdir)
@@ -219,8 +244,9 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         for e in sorted(entries, key=lambda e: e.path is None):
             prev = manifest.records.get(e.label)
             if e.kind != inp.CANDIDATE:
-                rec = {"input": e.label, "sha256": e.sha256, "status": e.kind, "reason": e.reason}
-                if not prev or any(prev.get(k) != rec[k] for k in ("sha256", "status", "reason")):
+                rec = {"input": e.label, "sha256": e.sha256, "status": e.kind, "reason": e.reason,
+                       "code": reason_code(e.reason) if e.kind == inp.FAILED else None}
+                if not prev or any(prev.get(k) != rec[k] for k in ("sha256", "status", "reason", "code")):
                     manifest.commit(rec)
                 continue
             if prev and prev["sha256"] == e.sha256:
@@ -242,9 +268,14 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
             tasks.append((e, names.allocate(e.label)))
 
         total = len(tasks) + sum(len(w) for w in waiters.values())
+        backend = make_backend(len(tasks)) if tasks else None
+        writes_json = backend is not None and backend.writes_json
         if total:
-            note(f"docparse batch: {len(entries)} inputs, {total} to extract with {min(jobs, len(tasks))} "
-                 f"worker(s)" + (f", {summary.resumed} already done" if summary.resumed else ""))
+            where = f"{backend.workers} worker(s)" if backend else "no worker"
+            if backend is not None and getattr(backend, "where", None):
+                where += f" on {backend.where}"
+            note(f"docparse batch: {len(entries)} inputs, {total} to extract with {where}"
+                 + (f", {summary.resumed} already done" if summary.resumed else ""))
         bar = Progress(total, bar=progress, quiet=not show_progress)
 
         # --- extract -----------------------------------------------------------------
@@ -253,7 +284,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
 
         def task_iter():
             for i, (e, rel) in by_id.items():
-                yield Task(i, e.label, e.path, None, os.path.join(outdir, rel), () if e.path is not None else e.chain)
+                yield Task(i, e.label, e.path, None, os.path.join(outdir, rel) if writes_json else None,
+                           () if e.path is not None else e.chain)
 
         def on_result(task: Task, res: dict) -> None:
             nonlocal done_count
@@ -263,8 +295,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                     out.write_report(outdir, rel, res["json"])
                 except OSError as err:
                     failed = WriteFailed(rel, err)
-                    res = {"status": "failed", "reason": failed.reason, "out_of_space": failed.out_of_space,
-                           "seconds": res.get("seconds")}
+                    res = {"status": "failed", "code": failed.code, "reason": failed.reason,
+                           "out_of_space": failed.out_of_space, "seconds": res.get("seconds")}
             if res.get("out_of_space"):
                 # Not committed at all: a resume once there is space extracts it again.
                 raise OutOfSpace(f"no space left on the device writing {os.path.join(outdir, rel)}")
@@ -276,7 +308,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                 summary.extracted_ok += 1
             else:
                 rec = {"input": e.label, "sha256": e.sha256, "status": "failed", "reason": res.get("reason"),
-                       "output": None, "seconds": res.get("seconds")}
+                       "code": res.get("code") or reason_code(res.get("reason")), "output": None,
+                       "seconds": res.get("seconds")}
             manifest.commit(rec)
             bar.update(e.label, rec["status"], rec["reason"], rec.get("seconds"))
             for w in waiters.pop(e.sha256, []):
@@ -287,13 +320,18 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                 stop.set()
 
         t_pool = time.monotonic()
-        if tasks:
-            preload(extractor)
-            pool = Pool(min(jobs, len(tasks)), timeout, memory_mb, extractor)
-            pool.run(task_iter(), on_result, should_stop=stop.is_set)
-            if pool.peak_rss_kb:
-                summary.worker_peak_rss_mb = pool.peak_rss_kb / 1024  # ru_maxrss is in KiB on Linux
-            summary.workers_replaced = pool.replaced
+        if backend is not None:
+            if hasattr(backend, "log"):
+                backend.log = bar.log
+            try:
+                for task, res in backend.results(task_iter(), should_stop=stop.is_set):
+                    on_result(task, res)
+            finally:
+                backend.close()
+            if backend.peak_rss_kb:
+                summary.worker_peak_rss_mb = backend.peak_rss_kb / 1024  # ru_maxrss is in KiB on Linux
+            summary.workers_replaced = backend.replaced
+            summary.retried = backend.retried
         summary.extract_seconds = time.monotonic() - t_pool
         bar.close()
         summary.interrupted = stop.is_set()
@@ -303,7 +341,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         out.remove_stale_temps(outdir)  # a worker killed mid-write leaves its temp file
         out.remove_orphans(outdir, manifest)
         summary.rows = out.rebuild(outdir, manifest, sqlite, formats=formats,
-                                   code_of=lambda r: reason_code(r["reason"]))
+                                   code_of=failure_code)
         missing = summary.rows.pop("missing_json", 0)
         if missing:
             summary.notes.append(f"{missing} report JSON(s) went missing during the run; run again to extract them")
@@ -323,7 +361,7 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
                 summary.duplicates += 1
         elif rec["status"] == "failed":
             summary.failed += 1
-            failures[reason_code(rec["reason"])] += 1
+            failures[failure_code(rec)] += 1
             summary.failed_inputs.append((label, rec["reason"] or "unknown"))
         else:
             summary.skipped += 1
@@ -339,6 +377,7 @@ def _commit_duplicate(manifest: out.Manifest, e: inp.Entry, original: dict, fail
                "failed_checks": original.get("failed_checks"), "seconds": 0.0}
     else:
         rec = {"input": e.label, "sha256": e.sha256, "status": "failed",
-               "reason": f"{failed_reason} (same file as {original['input']})", "output": None, "seconds": 0.0}
+               "reason": f"{failed_reason} (same file as {original['input']})", "code": failure_code(original),
+               "output": None, "seconds": 0.0}
     manifest.commit(rec)
     return rec
