@@ -34,6 +34,10 @@ _LIMIT_OPTIONS = [
                  help="Refuse .docx containers that declare or inflate to more than this many MB (default 500)."),
     click.option("--max-chars-per-page", type=int, help="Refuse PDF pages with more characters (default 200000)."),
     click.option("--max-chars", type=int, help="Refuse PDFs with more characters in all (default 2000000)."),
+    click.option("--ocr", type=click.Choice(["auto", "always", "never"]),
+                 help="Which PDF pages to read by OCR (needs pip install 'docparse[ocr]'): auto (default) the "
+                      "pages without a usable text layer, always every page, never none."),
+    click.option("--max-ocr-pages", type=int, help="Refuse PDFs with more pages to OCR (default 50)."),
 ]
 
 
@@ -48,7 +52,8 @@ def _mb(v):
 
 
 def make_limits(max_file_mb=None, max_pages=None, max_seconds=None, max_xml_mb=None, max_zip_entries=None,
-                max_unzipped_mb=None, max_chars_per_page=None, max_chars=None) -> Limits:
+                max_unzipped_mb=None, max_chars_per_page=None, max_chars=None, ocr=None,
+                max_ocr_pages=None) -> Limits:
     """The default Limits with the command line's overrides (None: keep the default)."""
     return Limits().with_overrides(
         max_file_bytes=_mb(max_file_mb),
@@ -59,6 +64,8 @@ def make_limits(max_file_mb=None, max_pages=None, max_seconds=None, max_xml_mb=N
         max_unzipped_bytes=_mb(max_unzipped_mb),
         max_chars_per_page=max_chars_per_page,
         max_chars=max_chars,
+        ocr=ocr,
+        max_ocr_pages=max_ocr_pages,
     )
 
 

@@ -41,6 +41,9 @@ class Cell:
     raw: str | None = None
     number_format: str | None = None
     formula: bool = False
+    # OCR'd pages: the recognition score of the cell's worst text line (0-1), and "ocr"
+    confidence: float | None = None
+    origin: str | None = None
 
 
 @dataclass(slots=True)
@@ -105,6 +108,7 @@ class Document:
     format: str  # "docx", "pdf", "doc", "html", "xlsx", "xls"
     pages: int | None = None
     warnings: list[ReaderWarning] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
 
     def tables(self) -> Iterator[tuple[int, Table]]:
         for i, b in enumerate(self.blocks):

@@ -32,6 +32,12 @@ class Limits:
     # Cells of one table (a workbook sheet's used area, merges clipped to it): a
     # real form sheet has a few thousand; 16,384 columns × many rows is not one.
     max_cells_per_table: int = 500_000
+    # OCR (the ``ocr`` extra): "auto" reads pages without a usable text layer,
+    # "always" every page, "never" none (an image-only PDF is then ScannedPDF).
+    ocr: str = "auto"
+    max_ocr_pages: int = 50  # pages OCR'd in one document (~1-4 s each)
+    max_ocr_pixels: int = 16_000_000  # one rendered page (A4 at 200 dpi: 3.9 M); larger pages render coarser
+    max_image_pixels: int = 100_000_000  # one image embedded in a page, decoded (decompression bombs)
 
     @classmethod
     def names(cls) -> list[str]:
