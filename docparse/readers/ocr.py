@@ -16,6 +16,7 @@ The models ship inside the rapidocr wheel; nothing is fetched at run time.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import unicodedata
 from dataclasses import dataclass, field
@@ -25,7 +26,6 @@ from ..errors import LimitExceeded, ScannedPDF
 INSTALL_HINT = "pip install 'docparse[ocr]'"
 DPI = 200  # render resolution: scans are published at 150-200 dpi
 MIN_DPI = 100  # below this a page is refused rather than read badly
-LOW_CONFIDENCE = 0.90  # a cell read below this is doubtful (measured: bench/ocr_bench.py)
 
 
 def available() -> bool:
@@ -170,7 +170,13 @@ def ocr_page(page, pdata, limits, stats: OcrStats) -> None:
     boxes += im.text_lines(text, 0, 0, W, H, dpi, split_gap=dpi * 0.35)
     boxes.sort(key=lambda b: (b[1], b[0]))
     pad = max(3, int(dpi / 40))
-    crops = [gray[max(0, y0 - pad):y1 + pad, max(0, x0 - 3 * pad):x1 + 3 * pad] for x0, y0, x1, y1 in boxes]
+    least = int(dpi * 0.14)  # a 10 pt line: a lone dash is not blown up to the model's 48 px height
+
+    def crop(x0, y0, x1, y1):
+        grow = max(pad, (least - (y1 - y0)) // 2)
+        return gray[max(0, y0 - grow):y1 + grow, max(0, x0 - 3 * pad):x1 + 3 * pad]
+
+    crops = [crop(*b) for b in boxes]
     results = recognise(crops)
     for (x0, y0, x1, y1), (t, s) in zip(boxes, results):
         bbox = (x0 * k, y0 * k, x1 * k, y1 * k)
@@ -213,6 +219,7 @@ def _tables(hboxes: list, vboxes: list, k: float, number: int):
     return hboxes, vboxes, find_tables(*segs(hboxes, vboxes), number)
 
 
+_ELLIPSIS = re.compile(r"…{2,}|\.{3,}|…\.+|\.+…")
 _FULL = {":": "：", ";": "；", ",": "，", "!": "！", "?": "？"}
 
 
@@ -228,6 +235,7 @@ def normalise(text: str) -> str:
     Chinese, brackets are full-width, ``:;,!?`` after a Chinese character
     too, and spaces beside a wide character go.
     """
+    text = _ELLIPSIS.sub("……", text)  # the recogniser's count of dots in an ellipsis is a guess
     if not any(_wide(ch) and not ch.isdigit() for ch in text):
         return text.strip()
     text = text.replace("(", "（").replace(")", "）")

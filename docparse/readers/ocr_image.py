@@ -105,10 +105,12 @@ def text_lines(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, dpi: float,
     min_ink = 1  # a lone noise pixel is removed by the opening below
     out = []
     for top, bot in _runs(rows >= min_ink, max(1, int(dpi / 100))):
-        if bot - top < dpi / 30:  # shorter than a comma at 6 pt: noise or a rule's stub
-            continue
+        if bot - top > dpi * 0.6:
+            continue  # taller than any line of text: a picture, a seal, a black block
         band = region[top:bot]
         cols = band.sum(axis=0) > 0
+        if bot - top < dpi / 30 and cols.sum() < dpi / 30:
+            continue  # a speck, not a dash (a lone "-" is a placeholder worth reading)
         gap = int(split_gap) if split_gap else band.shape[1]
         for left, right in _runs(cols, gap):
             if right - left < 2:

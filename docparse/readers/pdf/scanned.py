@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ...document import ReaderWarning
-from ...errors import CorruptFile, DocparseError, LimitExceeded
+from ...errors import CorruptFile, DocparseError, LimitExceeded, ScannedPDF
 from ...limits import Deadline, Limits
 
 
@@ -35,6 +35,8 @@ def read_scanned(data: bytes, pages: list, todo: list[int], limits: Limits, dead
                 page.close()
     finally:
         pdf.close()
+    if not any(c.text for c in stats.crops) and not any(p.chars for p in pages):
+        raise ScannedPDF(f"the PDF has no text layer and OCR found no text on its {len(pages)} page(s)")
     doc = build_document(pages, deadline)
     ocr.annotate(doc, stats)
     doc.ocr_pages = list(stats.pages)
