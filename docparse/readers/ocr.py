@@ -144,6 +144,7 @@ def ocr_page(page, pdata, limits, stats: OcrStats) -> None:
     for x, y, w, h in hboxes + vboxes:
         rules[max(0, y - 1):y + h + 1, max(0, x - 1):x + w + 1] = 1
     text = im.clean(ink & (1 - rules))
+    text_ink = text.copy()  # ``text`` is blanked as cells are taken
     boxes: list[tuple[int, int, int, int]] = []
     cells = []
 
@@ -179,6 +180,8 @@ def ocr_page(page, pdata, limits, stats: OcrStats) -> None:
     crops = [crop(*b) for b in boxes]
     results = recognise(crops)
     for (x0, y0, x1, y1), (t, s) in zip(boxes, results):
+        if t in _SLASH_LIKE and im.slanted(text_ink, (x0, y0, x1, y1)):
+            t = "/"  # a placeholder slash: the model reads a lone one as 1
         bbox = (x0 * k, y0 * k, x1 * k, y1 * k)
         stats.crops.append(Crop(pdata.number, bbox, t, s))
         pdata.chars.extend(_chars(t, bbox))
@@ -220,6 +223,8 @@ def _tables(hboxes: list, vboxes: list, k: float, number: int):
 
 
 _ELLIPSIS = re.compile(r"…{2,}|\.{3,}|…\.+|\.+…")
+_SLASH_LIKE = {"1", "l", "I", "|", "/", "丿"}
+_MID_DOT = re.compile(r"(?<=\d)[·•∙](?=\d|$)|^[·•∙](?=\d)")  # $ and ^: a number wrapped at its point
 _FULL = {":": "：", ";": "；", ",": "，", "!": "！", "?": "？"}
 
 
@@ -236,6 +241,9 @@ def normalise(text: str) -> str:
     too, and spaces beside a wide character go.
     """
     text = _ELLIPSIS.sub("……", text)  # the recogniser's count of dots in an ellipsis is a guess
+    text = _MID_DOT.sub(".", text)  # a full-width point (．) is read as a middle dot
+    if text in ("%0", "%o"):
+        return "‰"
     if not any(_wide(ch) and not ch.isdigit() for ch in text):
         return text.strip()
     text = text.replace("(", "（").replace(")", "）")
@@ -263,9 +271,16 @@ def _chars(text: str, bbox: tuple) -> list[tuple]:
     if not text:
         return []
     x0, top, x1, bottom = bbox
+    # Boxes as a text PDF has them, the em rather than the ink: a Chinese
+    # character's ink is ~0.88 em tall, a digit's ~0.72 em. The layout code
+    # reads line ends and wraps against these sizes.
+    cjk = any(_wide(ch) and not ch.isdigit() for ch in text)
+    em = (bottom - top) / (0.88 if cjk else 0.72)
+    grow = (em - (bottom - top)) / 2
+    top, bottom = top - grow, bottom + grow
+    x0, x1 = x0 - 0.04 * em, x1 + 0.04 * em
     # A full-width mark's ink fills a part of its em (、 the left, （ the
     # right): give it the rest, so the gap to the next word is the typeset one.
-    em = bottom - top
     if text[-1] in _OPEN_LEFT:
         x1 += 0.6 * em
     if text[0] in _OPEN_RIGHT:

@@ -60,7 +60,10 @@ def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[list, list]:
     h = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((1, gap), np.uint8))
     h = cv2.morphologyEx(h, cv2.MORPH_OPEN, np.ones((1, long), np.uint8))
     v = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, np.ones((gap, 1), np.uint8))
+    vlong = cv2.morphologyEx(v, cv2.MORPH_OPEN, np.ones((long, 1), np.uint8))
+    # Short runs apart from the long ones: strokes touching a wall must not widen it.
     v = cv2.morphologyEx(v, cv2.MORPH_OPEN, np.ones((short, 1), np.uint8))
+    v &= 1 - cv2.dilate(vlong, np.ones((1, 2 * gap + 3), np.uint8))
     hb = [b for b in _boxes(h) if b[3] <= thin]
     near = cv2.dilate(h, np.ones((2 * gap + 3, 2 * gap + 3), np.uint8))
     H = ink.shape[0]
@@ -79,9 +82,9 @@ def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[list, list]:
         right = body[:, x + w + 1:x + w + 1 + band]
         return all(s.size == 0 or s.mean() < 0.1 for s in (left, right))
 
-    vb = [b for b in _boxes(v) if b[2] <= thin and (
-        b[3] >= long or (meets(b[0] + b[2] // 2, b[1]) and meets(b[0] + b[2] // 2, b[1] + b[3] - 1)
-                         and clear_beside(*b)))]
+    vb = [b for b in _boxes(vlong) if b[2] <= thin]
+    vb += [b for b in _boxes(v) if b[2] <= thin and b[3] < long and meets(b[0] + b[2] // 2, b[1])
+           and meets(b[0] + b[2] // 2, b[1] + b[3] - 1) and clear_beside(*b)]
     return hb, vb
 
 
@@ -104,7 +107,7 @@ def text_lines(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, dpi: float,
     rows = region.sum(axis=1)
     min_ink = 1  # a lone noise pixel is removed by the opening below
     out = []
-    for top, bot in _runs(rows >= min_ink, max(1, int(dpi / 100))):
+    for top, bot in _fragments_joined(_runs(rows >= min_ink, max(1, int(dpi / 100))), dpi):
         if bot - top > dpi * 0.6:
             continue  # taller than any line of text: a picture, a seal, a black block
         band = region[top:bot]
@@ -119,6 +122,36 @@ def text_lines(ink: np.ndarray, x0: int, y0: int, x1: int, y1: int, dpi: float,
             r = np.nonzero(sub.sum(axis=1))[0]
             out.append((x0 + left, y0 + top + int(r[0]), x0 + right, y0 + top + int(r[-1]) + 1))
     return out
+
+
+def _fragments_joined(bands: list[tuple[int, int]], dpi: float) -> list[tuple[int, int]]:
+    """Bands of rows with a fragment of a line (the two strokes of ＝, the
+    top of 元) joined to the band just above or below it."""
+    frag, near, tall = dpi * 0.06, dpi * 0.045, dpi * 0.25
+    out: list[list[int]] = []
+    for top, bot in bands:
+        if out:
+            ptop, pbot = out[-1]
+            small = min(bot - top, pbot - ptop) < frag
+            if small and top - pbot <= near and bot - ptop <= tall:
+                out[-1][1] = bot
+                continue
+        out.append([top, bot])
+    return [(a, b) for a, b in out]
+
+
+def slanted(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """Is the ink in ``box`` one stroke leaning right (a "/" read as "1")?"""
+    x0, y0, x1, y1 = box
+    sub = ink[y0:y1, x0:x1]
+    h = sub.shape[0]
+    if h < 6:
+        return False
+    third = max(1, h // 3)
+    top, bottom = np.nonzero(sub[:third])[1], np.nonzero(sub[-third:])[1]
+    if top.size == 0 or bottom.size == 0:
+        return False
+    return float(top.mean() - bottom.mean()) > 0.12 * h  # a serif 1 leans the other way, if at all
 
 
 def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
