@@ -156,7 +156,7 @@ def ocr_page(page, pdata, limits, stats: OcrStats) -> None:
     walk(tables)
     # Innermost first: a nested table's text is taken before its host cell's.
     cells.sort(key=lambda c: (c.x1 - c.x0) * (c.bottom - c.top))
-    inset = max(2, int(dpi / 60))
+    inset = max(3, int(dpi / 40))  # past the wall and its JPEG halo
     H, W = text.shape
     for c in cells:
         x0, y0 = max(0, int(c.x0 / k) + inset), max(0, int(c.top / k) + inset)
@@ -184,7 +184,8 @@ def ocr_page(page, pdata, limits, stats: OcrStats) -> None:
             t = "/"  # a placeholder slash: the model reads a lone one as 1
         bbox = (x0 * k, y0 * k, x1 * k, y1 * k)
         stats.crops.append(Crop(pdata.number, bbox, t, s))
-        pdata.chars.extend(_chars(t, bbox))
+        runs = [(a * k, b * k) for a, b in im.ink_runs(text_ink, (x0, y0, x1, y1))]
+        pdata.chars.extend(_chars(t, bbox, runs))
     pdata.images = max(pdata.images, 1)
     stats.pages.append(pdata.number)
     stats.angles.append(angle)
@@ -265,11 +266,21 @@ def _width(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.55
 
 
-def _chars(text: str, bbox: tuple) -> list[tuple]:
-    """A recognised line's characters spread over its box by their usual widths."""
+def _chars(text: str, bbox: tuple, runs: list | None = None) -> list[tuple]:
+    """A recognised line's characters spread over its box by their usual widths.
+
+    ``runs`` (x0, x1 in points): the line's ink in pieces far apart (a
+    distributed line, words set wide); the characters go to the pieces in
+    proportion to their widths, so the gaps stay where the page has them.
+    """
     text = text.strip()
     if not text:
         return []
+    if runs and len(runs) > 1:
+        out = []
+        for chunk, (a, b) in zip(_split_over(text, runs), runs):
+            out += _chars(chunk, (a, bbox[1], b, bbox[3]))
+        return out
     x0, top, x1, bottom = bbox
     # Boxes as a text PDF has them, the em rather than the ink: a Chinese
     # character's ink is ~0.88 em tall, a digit's ~0.72 em. The layout code
@@ -293,6 +304,25 @@ def _chars(text: str, bbox: tuple) -> list[tuple]:
         if not ch.isspace():
             out.append((ch, x, top, x + w, bottom))
         x += w
+    return out
+
+
+def _split_over(text: str, runs: list) -> list[str]:
+    words = text.split()
+    if len(words) == len(runs):
+        return words
+    text = "".join(words)
+    units = [_width(ch) for ch in text]
+    total, widths = sum(units), [b - a for a, b in runs]
+    span = sum(widths)
+    out, k, acc, bound = [""] * len(runs), 0, 0.0, total * widths[0] / span
+    for i, (ch, u) in enumerate(zip(text, units)):
+        left = len(text) - i  # characters still to place
+        if k < len(runs) - 1 and out[k] and (acc + u / 2 > bound or left <= len(runs) - 1 - k):
+            k += 1
+            bound += total * widths[k] / span
+        out[k] += ch
+        acc += u
     return out
 
 

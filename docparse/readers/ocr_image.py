@@ -154,6 +154,14 @@ def slanted(ink: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     return float(top.mean() - bottom.mean()) > 0.12 * h  # a serif 1 leans the other way, if at all
 
 
+def ink_runs(ink: np.ndarray, box: tuple[int, int, int, int]) -> list[tuple[int, int]]:
+    """The pieces (x0, x1) of a line's ink more than an em apart (more than
+    any gap between characters, full-width punctuation's included)."""
+    x0, y0, x1, y1 = box
+    cols = ink[y0:y1, x0:x1].sum(axis=0) > 0
+    return [(x0 + a, x0 + b) for a, b in _runs(cols, max(2, int(1.1 * (y1 - y0))))]
+
+
 def _runs(mask: np.ndarray, bridge: int) -> list[tuple[int, int]]:
     """[start, end) of True runs, runs closer than ``bridge`` joined."""
     idx = np.flatnonzero(mask)
