@@ -18,7 +18,7 @@ BBox = tuple[float, float, float, float]
 # A cell read by OCR below this confidence is doubtful: its number is not
 # taken (null with a warning). Measured in bench/ocr_bench.py: cells read
 # right score 0.99+; the misreads seen scored lower.
-LOW_CONFIDENCE = 0.90
+LOW_CONFIDENCE = 0.85
 
 
 @dataclass(slots=True)

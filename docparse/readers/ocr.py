@@ -224,6 +224,7 @@ def _tables(hboxes: list, vboxes: list, k: float, number: int):
 
 
 _ELLIPSIS = re.compile(r"…{2,}|\.{3,}|…\.+|\.+…")
+_NUMBER_LIKE = re.compile(r"^(\([-+]?[\d,.]+\)|[-+]?[\d,.]+)$")  # (1,234.00): an accountant's negative stays
 _SLASH_LIKE = {"1", "l", "I", "|", "/", "丿"}
 _MID_DOT = re.compile(r"(?<=\d)[·•∙](?=\d|$)|^[·•∙](?=\d)")  # $ and ^: a number wrapped at its point
 _FULL = {":": "：", ";": "；", ",": "，", "!": "！", "?": "？"}
@@ -245,8 +246,14 @@ def normalise(text: str) -> str:
     text = _MID_DOT.sub(".", text)  # a full-width point (．) is read as a middle dot
     if text in ("%0", "%o"):
         return "‰"
+    if text in ("一", "一一"):
+        return "—" * len(text)  # alone in a cell, a dash: the placeholder, not the numeral
     if not any(_wide(ch) and not ch.isdigit() for ch in text):
-        return text.strip()
+        text = text.strip()
+        if len(text) <= 12 and (text.startswith("(") or text.endswith(")")) and not _NUMBER_LIKE.match(text):
+            # a wrapped label's tail, （%） or （B/A）: Chinese text sets these full-width
+            text = text.replace("(", "（").replace(")", "）")
+        return text
     text = text.replace("(", "（").replace(")", "）")
     out: list[str] = []
     for i, ch in enumerate(text):

@@ -82,10 +82,25 @@ def ruling_lines(ink: np.ndarray, dpi: float) -> tuple[list, list]:
         right = body[:, x + w + 1:x + w + 1 + band]
         return all(s.size == 0 or s.mean() < 0.1 for s in (left, right))
 
-    vb = [b for b in _boxes(vlong) if b[2] <= thin]
+    vb = [_trimmed(b, near, dpi) for b in _boxes(vlong) if b[2] <= thin]
     vb += [b for b in _boxes(v) if b[2] <= thin and b[3] < long and meets(b[0] + b[2] // 2, b[1])
            and meets(b[0] + b[2] // 2, b[1] + b[3] - 1) and clear_beside(*b)]
     return hb, vb
+
+
+def _trimmed(b: tuple[int, int, int, int], near: np.ndarray, dpi: float) -> tuple[int, int, int, int]:
+    """A wall cut back to the rules it runs between: a stroke of a character
+    that touches its end (效 under a wall that stops at the row's rule) would
+    carry it into the next row."""
+    x, y, w, h = b
+    col = np.flatnonzero(near[y:y + h, x + w // 2])
+    if col.size == 0:
+        return b
+    reach = dpi * 0.2  # a character and its padding
+    top, bot = int(col[0]), int(col[-1])
+    new_top = top if 0 < top < reach else 0
+    new_bot = bot + 1 if 0 < h - 1 - bot < reach else h
+    return (x, y + new_top, w, new_bot - new_top)
 
 
 def _boxes(mask: np.ndarray) -> list[tuple[int, int, int, int]]:
