@@ -54,19 +54,26 @@ def extract(
     limits: Limits | None = None,
     provenance: bool = False,
     template: str | None = None,
+    ocr: str | None = None,
 ):
     """Extract a report from a path or bytes.
 
     ``filename`` names bytes input in ``source.file``; ``limits`` overrides the
     safety limits; ``provenance`` fills ``Report.provenance`` (JSON pointer →
     where the value was read); ``template`` forces a spec from ``extractors/``
-    instead of choosing the best match.
+    instead of choosing the best match; ``ocr`` ("auto", "always", "never")
+    says which PDF pages are read by OCR (the ``ocr`` extra; default auto:
+    pages without a usable text layer).
     """
     from .engine import build_report
     from .readers import load_bytes, read
     from .readers.sniff import sniff
 
     limits = limits or DEFAULT_LIMITS
+    if ocr is not None:
+        if ocr not in ("auto", "always", "never"):
+            raise ValueError(f"ocr must be auto, always or never, not {ocr!r}")
+        limits = limits.with_overrides(ocr=ocr)
     data, name = load_bytes(source, limits)
     fmt = sniff(data)
     doc = read(data, limits, fmt)

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from typing import Iterator, Union
 
 BBox = tuple[float, float, float, float]
+# A cell read by OCR below this confidence is doubtful: its number is not
+# taken (null with a warning). Measured in bench/ocr_bench.py: cells read
+# right score 0.99+; the misreads seen scored lower.
+LOW_CONFIDENCE = 0.85
 
 
 @dataclass(slots=True)
@@ -41,6 +45,9 @@ class Cell:
     raw: str | None = None
     number_format: str | None = None
     formula: bool = False
+    # OCR'd pages: the recognition score of the cell's worst text line (0-1), and "ocr"
+    confidence: float | None = None
+    origin: str | None = None
 
 
 @dataclass(slots=True)
@@ -105,6 +112,7 @@ class Document:
     format: str  # "docx", "pdf", "doc", "html", "xlsx", "xls"
     pages: int | None = None
     warnings: list[ReaderWarning] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based pages read by OCR
 
     def tables(self) -> Iterator[tuple[int, Table]]:
         for i, b in enumerate(self.blocks):

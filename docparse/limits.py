@@ -39,6 +39,12 @@ class Limits:
     # PDF ruling segments in the whole document: a ruled form page has a few
     # hundred; 2000 pages × 9000 (a 508 KB file) took 2.7 GB to lay out.
     max_segments: int = 1_000_000
+    # OCR (the ``ocr`` extra): "auto" reads pages without a usable text layer,
+    # "always" every page, "never" none (an image-only PDF is then ScannedPDF).
+    ocr: str = "auto"
+    max_ocr_pages: int = 50  # pages OCR'd in one document (~1-4 s each)
+    max_ocr_pixels: int = 16_000_000  # one rendered page (A4 at 200 dpi: 3.9 M); larger pages render coarser
+    max_image_pixels: int = 100_000_000  # one image embedded in a page, decoded (decompression bombs)
 
     @classmethod
     def names(cls) -> list[str]:

@@ -167,7 +167,7 @@ def extract_finance(rows: list[Row], spec: Spec, trace: Trace) -> Finance | None
 
 
 def _amount(cell: Cell | None, kind: str, field: str, row: Row, trace: Trace):
-    if cell is None:
+    if cell is None or trace.doubtful(cell, f"{kind}.{fold(field)}", row):
         return None
     try:
         return parse_amount(cell.text)

@@ -224,6 +224,8 @@ def _amount(text: str | None, placeholders: set[str], trace: Trace, what: str, r
     t = clean(text)
     if not t or fold(t) in placeholders:
         return None
+    if trace.doubtful(cell, what, row):
+        return None
     for s in suffixes:
         t = t.removesuffix(s)
     try:

@@ -134,6 +134,8 @@ def extract_overview(rows: list[Row], spec: Spec, trace: Trace) -> Overview | No
             continue
         seen = True
         if spec.overview_types.get(field) == "int":
+            if trace.doubtful(cell, field, row):
+                continue
             try:
                 v = parse_int(value)
             except NotANumber:

@@ -112,7 +112,7 @@ def extract_self_evaluation(rows: list[Row], spec: Spec, trace: Trace) -> SelfEv
 
 
 def _score(text, spec, row, cell, trace):
-    if not text:
+    if not text or trace.doubtful(cell, "score", row):
         return None
     t = text
     for s in spec.score_suffixes:

@@ -7,7 +7,7 @@ could not read cleanly, a warning with a location a person can find.
 
 from __future__ import annotations
 
-from ..document import Cell
+from ..document import LOW_CONFIDENCE, Cell
 from ..models import Origin, Warning
 from .rows import Row
 
@@ -67,3 +67,12 @@ class Trace:
     def warn(self, code: str, message: str, row: Row | None = None, cell: Cell | None = None,
              location: str | None = None) -> None:
         self.warnings.append(Warning(code=code, message=message, location=location or where(row, cell)))
+
+    def doubtful(self, cell: Cell | None, what: str, row: Row | None = None) -> bool:
+        """A number in ``cell`` read by OCR with low confidence: warn and do not take it."""
+        conf = None if cell is None else cell.confidence
+        if conf is None or conf >= LOW_CONFIDENCE or not (cell.text or "").strip():
+            return False
+        self.warn("ocr.low_confidence", f"{what}: {cell.text.strip()[:40]!r} read by OCR with confidence "
+                  f"{conf:.2f}; left null, read it off the scan", row, cell)
+        return True

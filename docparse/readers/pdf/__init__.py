@@ -57,9 +57,28 @@ def _read_pdf(data: bytes, limits: Limits, source_cls) -> Document:
                 raise CorruptFile(f"page {i + 1} of the PDF cannot be read: {_one_line(e)}") from None
     finally:
         src.close()
-    if pages and not any(p.chars for p in pages) and any(p.images for p in pages):
-        raise ScannedPDF("the PDF has no text layer (scanned pages); OCR it first")
-    return build_document(pages, deadline)
+    todo = ocr_wanted(pages, limits)
+    if not todo:
+        if pages and not any(p.chars for p in pages) and any(p.images for p in pages):
+            from ..ocr import INSTALL_HINT
+
+            raise ScannedPDF(f"the PDF has no text layer (scanned pages); read it with OCR: {INSTALL_HINT}, --ocr auto")
+        return build_document(pages, deadline)
+    from .scanned import read_scanned
+
+    return read_scanned(data, pages, todo, limits, deadline)
+
+
+def ocr_wanted(pages: list[PageData], limits: Limits) -> list[int]:
+    """0-based pages to OCR: none, every one, or those without a usable text layer."""
+    mode = limits.ocr
+    if mode == "never" or not pages:
+        return []
+    if mode == "always":
+        return list(range(len(pages)))
+    from ..ocr import garbage
+
+    return [i for i, p in enumerate(pages) if (not p.chars and p.images) or garbage(p.chars)]
 
 
 def _one_line(e: Exception) -> str:
