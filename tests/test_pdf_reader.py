@@ -949,3 +949,13 @@ def test_blank_amount_under_a_wrapped_amount_after_a_break_is_its_own_blank():
     p2 = _page_with_table(2, [72, 100, 130], [["上年结转", "", ""], ["其他资金", "1.00", "2.00"]], xs)
     rows = _rows([p1, p2])
     assert rows[2] == ["上年结转", "", ""] and rows[1][1] != rows[2][1]
+
+
+def test_bracket_left_open_closes_after_a_break_even_with_room_left():
+    xs = (60, 160, 220, 280)  # room to spare after 预算执行情况（10: not a full line, yet not ended
+    p1 = _page_with_table(1, [72, 90, 130], [["项目", "年初", "全年"], ["预算执行情况（10", "年初预算", "调整后"]], xs)
+    p2 = _page_with_table(2, [72, 90, 108], [["分）", "752.16", "797.22"], ["财政资金", "1.00", "2.00"]], xs)
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith("预算执行")]
+    assert label.text == "预算执行情况（10分）" and label.rs == 2
