@@ -651,7 +651,7 @@ def _vertical_cut(top: GCell, cell: GCell) -> bool:
         return False
     single = all(len(fold(ln.text)) == 1 for ln in (*top.lines[-2:], cell.lines[0]))
     size = cell.lines[-1].size
-    at_foot = cell.bottom - cell.lines[-1].bottom < 1.5 * size and cell.lines[0].top - cell.top > 2 * size
+    at_foot = cell.bottom - cell.lines[-1].bottom < 1.5 * size and cell.lines[0].top - cell.top > size
     return single and at_foot and _cjk_seam(top.text, cell.text)
 
 
