@@ -30,6 +30,8 @@ CASES = {
     "html-23mb": (lambda: samples.tables_html(23), ".html"),
     "docx-3.3m-empty-tc": (lambda: samples.empty_cells_docx(3_300_000), ".docx"),
     "docx-199k-cells": (lambda: samples.vmerge_docx(199_000), ".docx"),  # just under max_cells
+    "docx-3m-empty-p": (lambda: samples.docx(samples.body("<w:p/>" * 3_000_000)), ".docx"),  # 26 KB, was 1.7 GB
+    "docx-499k-empty-p": (lambda: samples.docx(samples.body("<w:p/>" * 499_000)), ".docx"),  # just under max_paragraphs
     "html-199k-cells": (lambda: samples.tables_html(2.6), ".html"),  # just under max_cells
     "html-23mb-paragraphs": (lambda: samples.paragraphs_html(23), ".html"),
     "docx-490k-vmerge": (lambda: samples.vmerge_docx(490_000), ".docx"),

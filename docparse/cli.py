@@ -36,6 +36,7 @@ _LIMIT_OPTIONS = [
     click.option("--max-chars", type=int, help="Refuse PDFs with more characters in all (default 2000000)."),
     click.option("--max-cells", type=int, help="Refuse documents with more table cells in all (default 200000)."),
     click.option("--max-segments", type=int, help="Refuse PDFs with more ruling segments in all (default 1000000)."),
+    click.option("--max-paragraphs", type=int, help="Refuse .docx files with more paragraphs (default 500000)."),
     click.option("--ocr", type=click.Choice(["auto", "always", "never"]),
                  help="Which PDF pages to read by OCR (needs pip install 'docparse[ocr]'): auto (default) the "
                       "pages without a usable text layer, always every page, never none."),
@@ -55,7 +56,7 @@ def _mb(v):
 
 def make_limits(max_file_mb=None, max_pages=None, max_seconds=None, max_xml_mb=None, max_zip_entries=None,
                 max_unzipped_mb=None, max_chars_per_page=None, max_chars=None, max_cells=None,
-                max_segments=None, ocr=None, max_ocr_pages=None) -> Limits:
+                max_segments=None, max_paragraphs=None, ocr=None, max_ocr_pages=None) -> Limits:
     """The default Limits with the command line's overrides (None: keep the default)."""
     return Limits().with_overrides(
         max_file_bytes=_mb(max_file_mb),
@@ -68,6 +69,7 @@ def make_limits(max_file_mb=None, max_pages=None, max_seconds=None, max_xml_mb=N
         max_chars=max_chars,
         max_cells=max_cells,
         max_segments=max_segments,
+        max_paragraphs=max_paragraphs,
         ocr=ocr,
         max_ocr_pages=max_ocr_pages,
     )

@@ -36,6 +36,9 @@ class Limits:
     # 100 project forms has ~20,000; past this the layout's cost, not the
     # report, is what grows (3.3M empty w:tc in a 92 KB .docx took 1.5 GB).
     max_cells: int = 200_000
+    # Paragraphs of a .docx, in cells too: a 40-page report has ~2,000; 3M
+    # empty w:p (a 26 KB file) took 1.7 GB.
+    max_paragraphs: int = 500_000
     # PDF ruling segments in the whole document: a ruled form page has a few
     # hundred; 2000 pages × 9000 (a 508 KB file) took 2.7 GB to lay out.
     max_segments: int = 1_000_000

@@ -47,6 +47,7 @@ from fuzz import samples  # noqa: E402
     ("html-23mb", "max_cells"),  # 23 MB of plain tables, was 39 s and 1.64 GB
     ("pdf-2000x9000", "max_segments"),  # 508 KB, was 2.67 GB and 122 s
     ("html-rowspan-65535", None),  # read (not a report), was refused after 575 MB
+    ("docx-3m-empty-p", "max_paragraphs"),  # 26 KB, was 1.7 GB
 ])
 def test_huge_layouts_stay_under_1gb_or_are_refused_by_a_named_limit(case, limit):
     """Each in a fresh process (its peak is its own); time is measured in bench/bounds.py, not here."""

@@ -202,6 +202,7 @@ class _Reader:
         self._pkg = pkg
         self.chunks = Chunks(pkg, limits)
         self.max_cells = limits.max_cells
+        self.max_paragraphs = limits.max_paragraphs
         self.warnings: list[ReaderWarning] = []
         self.unread: list[str] = []  # why each embedded chunk was not read
         self._numberer: Numberer | None = None
@@ -261,6 +262,7 @@ class _Reader:
         flow = None  # the last body or cell paragraph: a text box's paragraphs are inside it
         check = self.deadline.check
         cells_left = self.max_cells
+        paras_left = self.max_paragraphs
         for el in body.iter(_WALK):
             tag = el.tag
             if tag == _T:
@@ -281,6 +283,9 @@ class _Reader:
                     para = None
                     sink = flow if flow is not None and _in_paragraph(el, placed) else None
                     continue
+                paras_left -= 1
+                if paras_left < 0:
+                    raise LimitExceeded("max_paragraphs", f"the document has more than {self.max_paragraphs} paragraphs")
                 paras.append(para)
                 flow = sink = para
             elif tag in _TEXT_TAGS:
