@@ -809,6 +809,14 @@ def test_data_row_cut_mid_name_and_mid_numbers_goes_on():
 _IND_XS = (60, 110, 200, 300, 360)
 
 
+def _label_after_break(p1, p2, prefix: str):
+    """The one cell starting with ``prefix`` once page 2 continues page 1's table."""
+    b = TableBuild(_filled(p1))
+    b.add(_filled(p2))
+    (label,) = [c for c in b.cells if c.text.startswith(prefix)]
+    return label
+
+
 def _merged_group_page():
     """Header, then a level-1 and a level-2 label each merged over the page's last two rows."""
     p1 = _page_with_table(1, [72, 90, 130, 170], [["一级", "二级", "指标", "值"], ["效益", "社会效益", "指标甲", "90%"],
@@ -838,9 +846,7 @@ def test_label_written_one_character_a_line_goes_on_over_a_break():
     # LibreOffice sets the rest at the foot of the cell's part on the new page.
     p2 = _page_with_table(2, [72, 150], [["", "", "……", ""]], xs)
     p2.chars += text_chars("度", 80, 109) + text_chars("指", 80, 123) + text_chars("标", 80, 137)
-    b = TableBuild(_filled(p1))
-    b.add(_filled(p2))
-    (label,) = [c for c in b.cells if c.text.startswith("满")]
+    label = _label_after_break(p1, p2, "满")
     assert fold(label.text).replace("\n", "") == "满意度指标" and label.rs == 3
 
 
@@ -882,9 +888,7 @@ def test_label_with_its_bracket_left_open_at_a_break_goes_on():
     xs = (60, 140, 220, 280)
     p1 = _page_with_table(1, [72, 90, 108], [["一级", "指标", "值"], ["满意度指标（10", "群众满意度", "≥83%"]], xs)
     p2 = _page_with_table(2, [72, 90], [["分）", "受益人口", "≥81%"]], xs)
-    b = TableBuild(_filled(p1))
-    b.add(_filled(p2))
-    (label,) = [c for c in b.cells if c.text.startswith("满意度")]
+    label = _label_after_break(p1, p2, "满意度")
     assert label.text.replace("\n", "") == "满意度指标（10分）" and label.rs == 2
 
 
@@ -892,9 +896,7 @@ def test_weight_in_brackets_under_a_label_filling_its_cell_at_a_break_goes_on():
     xs = (60, 110, 200, 260)
     p1 = _page_with_table(1, [72, 90, 108], [["一级", "指标", "分值"], ["产出指标", "维修里程", "32"]], xs)
     p2 = _page_with_table(2, [72, 90], [["(50分)", "培训人次", "18"]], xs)
-    b = TableBuild(_filled(p1))
-    b.add(_filled(p2))
-    (label,) = [c for c in b.cells if c.text.startswith("产出")]
+    label = _label_after_break(p1, p2, "产出")
     assert fold(label.text).replace("\n", "") == "产出指标(50分)" and label.rs == 2
 
 
@@ -937,9 +939,7 @@ def test_weight_alone_after_a_break_is_the_rest_of_the_label_above():
     p1 = _page_with_table(1, [72, 90, 150], [["一级", "二级", "指标", "值"], ["满意度\n指标", "服务对象", "设备完好率", "93%"]],
                           _IND_XS)
     p2 = _page_with_table(2, [72, 100], [["（10分）", "", "群众满意度", "98%"]], _IND_XS)
-    b = TableBuild(_filled(p1))
-    b.add(_filled(p2))
-    (label,) = [c for c in b.cells if c.text.startswith("满意度")]
+    label = _label_after_break(p1, p2, "满意度")
     assert label.text.replace("\n", "") == "满意度指标（10分）" and label.rs == 2
 
 
@@ -955,7 +955,5 @@ def test_bracket_left_open_closes_after_a_break_even_with_room_left():
     xs = (60, 160, 220, 280)  # room to spare after 预算执行情况（10: not a full line, yet not ended
     p1 = _page_with_table(1, [72, 90, 130], [["项目", "年初", "全年"], ["预算执行情况（10", "年初预算", "调整后"]], xs)
     p2 = _page_with_table(2, [72, 90, 108], [["分）", "752.16", "797.22"], ["财政资金", "1.00", "2.00"]], xs)
-    b = TableBuild(_filled(p1))
-    b.add(_filled(p2))
-    (label,) = [c for c in b.cells if c.text.startswith("预算执行")]
+    label = _label_after_break(p1, p2, "预算执行")
     assert label.text == "预算执行情况（10分）" and label.rs == 2
