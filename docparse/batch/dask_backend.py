@@ -27,6 +27,7 @@ import threading
 import uuid
 from typing import Callable, Iterable, Iterator
 
+from .outputs import store_json
 from .pool import Pool, Task, preload
 
 ALLOWED_FAILURES = 3  # LocalCluster: how often a task may lose its worker (Dask's default too)
@@ -86,19 +87,6 @@ def small_scheduler_logs(dask_scheduler=None) -> None:
 
 
 # --- on the client -----------------------------------------------------------------------
-
-def _write_json(path: str, res: dict) -> dict:
-    """The result once its JSON is on the client's disk (as a pool worker would have written it)."""
-    from .outputs import WriteFailed, write_report_path
-
-    try:
-        write_report_path(path, res.pop("json"))
-    except OSError as e:
-        failed = WriteFailed(path, e)
-        return {"status": "failed", "code": failed.code, "reason": failed.reason,
-                "out_of_space": failed.out_of_space, "seconds": res.get("seconds")}
-    return res
-
 
 class DaskBackend:
     writes_json = True  # here, on the client, before the result is yielded (the workers see no OUTDIR)
@@ -248,7 +236,7 @@ class DaskBackend:
                 ac.thread_condition.notify_all()
 
         def write(t: Task, res: dict) -> None:
-            written.put((t, _write_json(t.output, res)))
+            written.put((t, store_json(t.output, res)))  # on the client's disk, as a pool worker writes it
             wake()
 
         def top_up() -> None:

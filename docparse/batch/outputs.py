@@ -57,6 +57,11 @@ class WriteFailed(Exception):
         self.reason = f"write_failed: cannot write {path}: {e.strerror or e}"
         super().__init__(self.reason)
 
+    def result(self, seconds: float | None = None) -> dict:
+        """The failed result a backend returns for this file."""
+        return {"status": "failed", "code": self.code, "reason": self.reason, "out_of_space": self.out_of_space,
+                "seconds": seconds}
+
 
 def out_of_space(e: OSError, what: str) -> OutOfSpace:
     return OutOfSpace(f"no space left on the device writing {what}: {e.strerror or e}")
@@ -295,6 +300,15 @@ def write_report(outdir: str, rel: str, text: str) -> None:
 def write_report_path(path: str, text: str) -> None:
     os.makedirs(os.path.dirname(path), exist_ok=True)
     atomic_write_text(path, text if text.endswith("\n") else text + "\n")
+
+
+def store_json(path: str, res: dict) -> dict:
+    """``res`` once its ``json`` is written to ``path``; or, if it cannot be, the failed result saying why."""
+    try:
+        write_report_path(path, res.pop("json"))
+    except OSError as e:
+        return WriteFailed(path, e).result(res.get("seconds"))
+    return res
 
 
 # --- derived outputs -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from docparse.errors import is_out_of_space
 
 from . import inputs as inp
 from . import outputs as out
-from .outputs import BatchError, OutOfSpace, WriteFailed
+from .outputs import BatchError, OutOfSpace
 from .pool import DEFAULT_EXTRACTOR, Task
 from .progress import Progress
 
@@ -290,13 +290,8 @@ def _run_locked(inputs, outdir, jobs, timeout, memory_mb, sqlite, retry_failed, 
         def on_result(task: Task, res: dict) -> None:
             nonlocal done_count
             e, rel = by_id[task.id]
-            if res["status"] == "ok" and "json" in res:  # else the worker wrote it
-                try:
-                    out.write_report(outdir, rel, res["json"])
-                except OSError as err:
-                    failed = WriteFailed(rel, err)
-                    res = {"status": "failed", "code": failed.code, "reason": failed.reason,
-                           "out_of_space": failed.out_of_space, "seconds": res.get("seconds")}
+            if res["status"] == "ok" and "json" in res:  # else the backend wrote it
+                res = out.store_json(os.path.join(outdir, rel), res)
             if res.get("out_of_space"):
                 # Not committed at all: a resume once there is space extracts it again.
                 raise OutOfSpace(f"no space left on the device writing {os.path.join(outdir, rel)}")

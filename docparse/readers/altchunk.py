@@ -17,7 +17,6 @@ from ..errors import CorruptFile
 from ..limits import Limits
 from .ooxml import Package
 
-_PKG_R = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _CT = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 _HTML = {"text/html", "application/xhtml+xml"}
 _MHT = {"message/rfc822", "multipart/related"}
@@ -39,16 +38,7 @@ class Chunks:
     def rels(self) -> dict[str, tuple[str, bool]]:
         """Id → (target part, is external)."""
         if self._rels is None:
-            self._rels = {}
-            name = "word/_rels/document.xml.rels"
-            if self._pkg.has(name):
-                for r in self._pkg.xml(name).iter(_PKG_R + "Relationship"):
-                    target = r.get("Target", "")
-                    external = r.get("TargetMode") == "External"
-                    if not external:
-                        target = posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                                    else posixpath.join("word", target))
-                    self._rels[r.get("Id")] = (target, external)
+            self._rels = self._pkg.relationships("word/document.xml")
         return self._rels
 
     def content_type(self, part: str) -> str:

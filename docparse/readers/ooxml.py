@@ -9,6 +9,7 @@ laughs, XXE), and libxml2's default depth limit kept.
 from __future__ import annotations
 
 import io
+import posixpath
 import struct
 import zipfile
 import zlib
@@ -25,6 +26,7 @@ _PARSER = etree.XMLParser(huge_tree=False, **_SAFE)
 # already bounded by max_xml_bytes, so reading it costs no more than any other.
 _HUGE_PARSER = etree.XMLParser(huge_tree=True, **_SAFE)
 _CHUNK = 1 << 16
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 
 
 class Package:
@@ -88,6 +90,23 @@ class Package:
 
     def xml(self, name: str) -> etree._Element:
         return parse_xml(self.read(name), name)
+
+    def relationships(self, part: str) -> dict[str, tuple[str, bool]]:
+        """``part``'s relationships: id → (target part, is external). An
+        external target is left as written (a URL), never resolved or followed."""
+        folder, name = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", name + ".rels")
+        if not self.has(rels):
+            return {}
+        out = {}
+        for r in self.xml(rels).iter(_PKG_REL):
+            target = r.get("Target", "")
+            external = r.get("TargetMode") == "External"
+            if not external:
+                target = posixpath.normpath(target.lstrip("/") if target.startswith("/")
+                                            else posixpath.join(folder, target))
+            out[r.get("Id")] = (target, external)
+        return out
 
 
 def _doctype(name: str) -> CorruptFile:

@@ -26,7 +26,6 @@ from .ooxml import Package
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 RNS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-PKG_RNS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _REF = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 # built-in number formats that are percentages or dates (ECMA-376 18.8.30)
 _BUILTIN = {9: "0%", 10: "0.00%", 14: "yyyy-mm-dd", 15: "d-mmm-yy", 16: "d-mmm", 17: "mmm-yy", 22: "yyyy-mm-dd h:mm",
@@ -100,18 +99,8 @@ def _text_of(si) -> str:
 
 
 def _rels(pkg: Package, part: str) -> dict[str, str]:
-    folder, name = posixpath.split(part)
-    rels = posixpath.join(folder, "_rels", name + ".rels")
-    if not pkg.has(rels):
-        return {}
-    out = {}
-    for r in pkg.xml(rels).iter(f"{PKG_RNS}Relationship"):
-        if r.get("TargetMode") == "External":
-            continue  # external links are never followed
-        target = r.get("Target", "")
-        out[r.get("Id")] = posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                              else posixpath.join(folder, target))
-    return out
+    """The internal targets only: external links are never followed."""
+    return {rid: target for rid, (target, external) in pkg.relationships(part).items() if not external}
 
 
 def _value(c, t: str | None, shared: list[str], styles: _Styles) -> tuple[str, str | None, str]:

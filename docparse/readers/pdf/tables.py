@@ -468,10 +468,9 @@ class TableBuild:
                 # label that filled its cell to the page foot (产出指标 | (50分));
                 # a weight alone is never a label of its own (满意度指标 | （10分）).
                 top.text = _join_text(top, cell)
-            elif cell.text and _unclosed(top.text) and _CLOSES.match(cell.text):
-                top.text = top.text + cell.text  # the bracket left open closes (预算执行情况（10 | 分）)
-            elif cell.text and top.rs > 1 and _vertical_cut(top, cell):
-                top.text = top.text + cell.text  # a label written one character a line (满|意 … 度|指|标)
+            elif cell.text and ((_unclosed(top.text) and _CLOSES.match(cell.text))  # 预算执行情况（10 | 分）
+                                or (top.rs > 1 and _vertical_cut(top, cell))):  # 满|意 … 度|指|标
+                top.text += cell.text  # the label's rest, mid-word: no line break between
             elif cell.text or not (top.rs > 1 or cell.rs > 1 or subhead or (top.text and not _is_value(top.text) and self._lone_empty(piece, cell))):
                 continue
             top.rs += cell.rs
@@ -519,9 +518,11 @@ def _is_number(text: str) -> bool:
 
 
 _VALUE = re.compile(r"[≥≤<>]?=?[-+]?[\d,]*\.?\d+%?")
-
-
 _OPERATOR = re.compile(r"[≥≤<>=]{1,2}")  # an indicator's nature column (≥ | =)
+_UNIT_TAIL = re.compile(r"(万元|元)$")
+_WEIGHT = re.compile(r"[（(]\d+(\.\d+)?分?[）)]")  # a label's weight: (30分), （10）
+_CLOSES = re.compile(r"[^（(\n]{0,8}[）)]")  # text that closes a bracket opened before it
+_CUT_CHARS = set("0123456789.,%")
 
 
 def _is_value(text: str) -> bool:
@@ -609,11 +610,6 @@ def _new_paragraph(top: GCell, cell: GCell) -> bool:
     return bool(a and b and a[1] == b[1] and int(b[2]) == int(a[2]) + 1)
 
 
-_WEIGHT = re.compile(r"[（(]\d+(\.\d+)?分?[）)]")  # a label's weight: (30分), （10）
-_UNIT_TAIL = re.compile(r"(万元|元)$")
-_CUT_CHARS = set("0123456789.,%")
-
-
 def _number_cut(top: GCell, cell: GCell) -> bool:
     """Is ``cell``'s text the digits of the number ``top`` ends with, wrapped
     over the break: top's line full (or ending in its decimal point)?"""
@@ -626,9 +622,6 @@ def _number_cut(top: GCell, cell: GCell) -> bool:
     # A digit's slack: LibreOffice wraps a number whose last digit would just
     # fit by our measure (851.9 | 6 with 6.5 pt left for a 5 pt digit).
     return top.full_end and (not cell.lines or first_word_width(cell.lines[0]) > top.room - 2.5)
-
-
-_CLOSES = re.compile(r"[^（(\n]{0,8}[）)]")  # text that closes a bracket opened before it
 
 
 def _unclosed(text: str) -> bool:
