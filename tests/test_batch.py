@@ -96,6 +96,32 @@ def gbk_member(name: str) -> zipfile.ZipInfo:
     return zi
 
 
+def wait_for_lines(outdir, n: int, seconds: float = 30, poll: float = 0.05) -> None:
+    """Until the manifest in ``outdir`` has ``n`` lines (or ``seconds`` pass)."""
+    mf = Path(outdir) / "manifest.jsonl"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if mf.exists() and mf.read_text(encoding="utf-8").count("\n") >= n:
+            return
+        time.sleep(poll)
+
+
+def fail_writes_of(monkeypatch, marker: str) -> None:
+    """JSON writes whose path holds ``marker`` fail with EACCES (patched before any worker forks)."""
+    import errno
+
+    import docparse.batch.outputs as outputs
+
+    real = outputs.write_report_path
+
+    def flaky(path, text):
+        if marker in path:
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        real(path, text)
+
+    monkeypatch.setattr(outputs, "write_report_path", flaky)
+
+
 def manifest(outdir) -> list[dict]:
     with open(os.path.join(outdir, "manifest.jsonl"), encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
@@ -303,12 +329,7 @@ def test_killed_mid_way_then_rerun(tmp_path, sig):
     out = tmp_path / "out"
     code = _RUNNER.format(tests=str(Path(__file__).parent), src=str(src), out=str(out))
     proc = subprocess.Popen([sys.executable, "-c", code], start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        mf = out / "manifest.jsonl"
-        if mf.exists() and mf.read_text(encoding="utf-8").count("\n") >= 4:
-            break
-        time.sleep(0.05)
+    wait_for_lines(out, 4)
     os.kill(proc.pid, sig)
     rc = proc.wait(30)
     if sig == signal.SIGINT:

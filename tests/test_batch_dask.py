@@ -150,12 +150,7 @@ def test_a_dask_client_sigkilled_mid_run_resumes_exactly(tmp_path):
     script = tmp_path / "client.py"
     script.write_text(_CLIENT.format(tests=TESTS, src=str(src), out=str(out)))
     proc = subprocess.Popen([sys.executable, str(script)], start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        mf = out / "manifest.jsonl"
-        if mf.exists() and mf.read_text(encoding="utf-8").count("\n") >= 4:
-            break
-        time.sleep(0.02)
+    tb.wait_for_lines(out, 4, seconds=60, poll=0.02)
     family = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(30)
@@ -169,18 +164,7 @@ def test_a_dask_client_sigkilled_mid_run_resumes_exactly(tmp_path):
 
 
 def test_dask_json_that_cannot_be_written_on_the_client_fails_alone(tmp_path, monkeypatch):
-    import errno
-
-    import docparse.batch.outputs as outputs
-
-    real = outputs.write_report_path
-
-    def flaky(path, text):
-        if "r01" in path:
-            raise PermissionError(errno.EACCES, "Permission denied", path)
-        real(path, text)
-
-    monkeypatch.setattr(outputs, "write_report_path", flaky)  # the client writes the JSONs
+    tb.fail_writes_of(monkeypatch, "r01")  # the client writes the JSONs
     src = tmp_path / "in"
     src.mkdir()
     for i in range(4):

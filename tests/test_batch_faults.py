@@ -57,16 +57,7 @@ def test_report_whose_json_cannot_be_written_is_failed_and_the_run_goes_on(tmp_p
 
 
 def test_one_unwritable_json_fails_alone(tmp_path, monkeypatch):
-    import docparse.batch.outputs as outputs
-
-    real = outputs.write_report_path
-
-    def flaky(path, text):
-        if "r01" in path:
-            raise PermissionError(errno.EACCES, "Permission denied", path)
-        real(path, text)
-
-    monkeypatch.setattr(outputs, "write_report_path", flaky)  # before the workers fork
+    tb.fail_writes_of(monkeypatch, "r01")  # before the workers fork
     src = _reports(tmp_path / "in", 4)
     s = run_batch([str(src)], str(tmp_path / "out"), jobs=2, extractor=tb.FAKE, progress=False, quiet=True)
     m = tb.assert_consistent(tmp_path / "out")
